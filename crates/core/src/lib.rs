@@ -1,0 +1,67 @@
+//! chimeflow-core: the model every chimeflow crate shares.
+//!
+//! An Amazon Chime SDK Messaging channel flow hands each message to a processor
+//! Lambda as a [`ProcessorEvent`]. The processor builds a [`Message`] (the
+//! editable view), runs a [`Pipeline`] of [`Rule`]s over it, and answers with
+//! the [`CallbackRequest`] carried by the resulting [`Outcome`].
+//!
+//! This crate has no AWS SDK, no async runtime and no I/O: a rule author
+//! depends on it alone.
+//!
+//! ```
+//! use chimeflow_core::{Findings, Message, OnError, Pipeline, Processor, ProcessorEvent, Rule, Verdict};
+//!
+//! /// Denies messages that shout.
+//! struct NoShouting;
+//! impl Rule for NoShouting {
+//!     fn id(&self) -> &str { "no-shouting" }
+//!     fn check(&self, message: &mut Message<'_>, _findings: &mut Findings) -> Verdict {
+//!         let text = message.content();
+//!         if text.len() > 3 && !text.chars().any(char::is_lowercase) {
+//!             Verdict::deny("shouting")
+//!         } else {
+//!             Verdict::Continue
+//!         }
+//!     }
+//! }
+//!
+//! let processor = Processor::new(Pipeline::new(vec![Box::new(NoShouting)]), OnError::Deny);
+//! let event: ProcessorEvent = serde_json::from_str(r#"{
+//!     "CallbackId": "0123456789abcdef0123456789abcdef",
+//!     "ChannelMessage": {"MessageId": "m1", "Content": "HELLO ALL"}}"#).unwrap();
+//! let outcome = processor.process(&event).unwrap();
+//! assert_eq!(outcome.decision.as_str(), "DENY");
+//! assert!(outcome.callback.delete_resource);
+//! ```
+
+mod callback;
+mod edits;
+mod event;
+mod finding;
+pub mod limits;
+mod message;
+mod outcome;
+mod parse;
+mod pipeline;
+mod processor;
+mod rule;
+mod rule_config;
+mod wire_enum;
+
+pub use callback::{CallbackBody, CallbackRequest, ChannelMessageCallback, PushNotification};
+pub use event::{
+    ChannelMessage, EventType, Identity, MessageAttributeValue, MessageAttributes, MessageType,
+    Persistence, ProcessorEvent, PushNotificationType, Target,
+};
+pub use finding::{Field, Finding, Findings};
+pub use limits::{LimitViolation, LimitViolations};
+pub use message::Message;
+pub use outcome::{Decision, DenyReason, Outcome};
+pub use parse::ParseError;
+pub use pipeline::Pipeline;
+pub use processor::{EventError, OnError, Processor};
+pub use rule::{Rule, Verdict};
+pub use rule_config::{OptionError, RuleConfig};
+
+/// The ContentType of Amazon Lex bot replies: their Content is JSON.
+pub const LEX_CONTENT_TYPE: &str = "application/amz-chime-lex-msgs";

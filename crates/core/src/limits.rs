@@ -1,0 +1,334 @@
+//! The service limits of ChannelFlowCallback, and validation against them.
+//!
+//! Lengths in the service model are in characters; AWS counts them as Java
+//! does (UTF-16 code units), which is never fewer than Unicode scalar values,
+//! so maxima are checked in UTF-16 code units: a request that passes here is
+//! never rejected for length. The 4 KB message size is checked in UTF-8 bytes.
+//! Errors name the field and the limit, never the value.
+
+use std::fmt;
+
+use crate::{CallbackRequest, MessageAttributes};
+
+/// CallbackId: 32-64 characters.
+pub const CALLBACK_ID_LEN: (usize, usize) = (32, 64);
+/// ChannelArn: 5-1600 characters, see [`is_valid_chime_arn`].
+pub const CHANNEL_ARN_LEN: (usize, usize) = (5, 1600);
+/// MessageId: 1-128 of `[-_a-zA-Z0-9]`.
+pub const MESSAGE_ID_LEN: (usize, usize) = (1, 128);
+/// SubChannelId: 1-128 of `[-_a-zA-Z0-9]`.
+pub const SUB_CHANNEL_ID_LEN: (usize, usize) = (1, 128);
+/// Content of a STANDARD message: at most 4 KB (UTF-8 bytes), at least 1 character.
+pub const CONTENT_MAX_BYTES: usize = 4096;
+/// Metadata: at most 1024 characters.
+pub const METADATA_MAX: usize = 1024;
+/// ContentType: at most 45 characters.
+pub const CONTENT_TYPE_MAX: usize = 45;
+/// A message attribute key: 1-64 characters.
+pub const ATTRIBUTE_KEY_LEN: (usize, usize) = (1, 64);
+/// A message attribute value: 1-512 characters.
+pub const ATTRIBUTE_VALUE_LEN: (usize, usize) = (1, 512);
+/// All message attributes together (keys and values, UTF-8 bytes): at most 1 KB.
+pub const ATTRIBUTES_MAX_BYTES: usize = 1024;
+/// PushNotification.Title: 1-50 characters.
+pub const PUSH_TITLE_LEN: (usize, usize) = (1, 50);
+/// PushNotification.Body: 1-150 characters.
+pub const PUSH_BODY_LEN: (usize, usize) = (1, 150);
+
+/// One broken limit: the field's path and what is wrong, never the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LimitViolation {
+    /// e.g. `ChannelMessage.Metadata`.
+    pub field: String,
+    /// e.g. `at most 1024 characters, got 1100`.
+    pub problem: String,
+}
+
+impl fmt::Display for LimitViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+/// Every limit a request breaks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, thiserror::Error)]
+pub struct LimitViolations(pub Vec<LimitViolation>);
+
+impl fmt::Display for LimitViolations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, violation) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{violation}")?;
+        }
+        Ok(())
+    }
+}
+
+impl LimitViolations {
+    /// Whether the field at this path broke a limit.
+    pub fn touches(&self, field: &str) -> bool {
+        self.0.iter().any(|v| v.field == field || v.field.starts_with(&format!("{field}.")))
+    }
+
+    fn push(&mut self, field: impl Into<String>, problem: impl Into<String>) {
+        self.0.push(LimitViolation {
+            field: field.into(),
+            problem: problem.into(),
+        });
+    }
+
+    fn check_len(&mut self, field: &str, value: &str, (min, max): (usize, usize)) {
+        let chars = value.chars().count();
+        let units = utf16_len(value);
+        if chars < min {
+            self.push(field, format!("at least {min} characters, got {chars}"));
+        } else if units > max {
+            self.push(field, format!("at most {max} characters, got {units}"));
+        }
+    }
+
+    fn check_id(&mut self, field: &str, value: &str, limits: (usize, usize)) {
+        self.check_len(field, value, limits);
+        if !is_id(value) {
+            self.push(field, "only letters, digits, '-' and '_'");
+        }
+    }
+}
+
+/// The length AWS counts: UTF-16 code units.
+pub fn utf16_len(value: &str) -> usize {
+    value.chars().map(char::len_utf16).sum()
+}
+
+/// `[-_a-zA-Z0-9]*`.
+pub fn is_id(value: &str) -> bool {
+    value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The ChimeArn pattern:
+/// `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`
+/// (anchored, as the service applies it), and 5-1600 characters.
+pub fn is_valid_chime_arn(value: &str) -> bool {
+    let len = utf16_len(value);
+    if len < CHANNEL_ARN_LEN.0 || len > CHANNEL_ARN_LEN.1 {
+        return false;
+    }
+    let Some(rest) = value.strip_prefix("arn:") else {
+        return false;
+    };
+    let mut parts = rest.splitn(5, ':');
+    let part_ok = |part: &str, min: usize| {
+        (min..=63).contains(&part.len())
+            && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+    };
+    let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    part_ok(partition, 1)
+        && part_ok(service, 0)
+        && part_ok(region, 0)
+        && part_ok(account, 0)
+        && !resource.starts_with('/')
+        && !resource.is_empty()
+        && !resource.contains(['\n', '\r'])
+        && resource.chars().count() <= 1024
+}
+
+/// Total size of message attributes as counted against the 1 KB limit.
+pub fn attributes_size(attributes: &MessageAttributes) -> usize {
+    attributes
+        .iter()
+        .map(|(key, value)| key.len() + value.string_values.iter().map(String::len).sum::<usize>())
+        .sum()
+}
+
+impl CallbackRequest {
+    /// Checks every limit of the ChannelFlowCallback API (facts.md):
+    /// CallbackId 32-64; ChannelArn present and well-formed; MessageId and
+    /// SubChannelId 1-128 of `[-_a-zA-Z0-9]`; Content 1 character to 4 KB;
+    /// Metadata at most 1024; ContentType at most 45; attribute keys 1-64,
+    /// values 1-512, 1 KB in all; push notification title 1-50, body 1-150.
+    pub fn validate(&self) -> Result<(), LimitViolations> {
+        let mut errors = LimitViolations::default();
+        errors.check_len("CallbackId", &self.callback_id, CALLBACK_ID_LEN);
+        match &self.channel_arn {
+            None => errors.push("ChannelArn", "required"),
+            Some(arn) if !is_valid_chime_arn(arn) => errors.push("ChannelArn", "not a valid Chime ARN"),
+            Some(_) => {}
+        }
+        let message = &self.channel_message;
+        errors.check_id("ChannelMessage.MessageId", &message.message_id, MESSAGE_ID_LEN);
+        if let Some(content) = &message.content {
+            if content.is_empty() {
+                errors.push("ChannelMessage.Content", "at least 1 character, got 0");
+            } else if content.len() > CONTENT_MAX_BYTES {
+                errors.push(
+                    "ChannelMessage.Content",
+                    format!("at most {CONTENT_MAX_BYTES} bytes, got {}", content.len()),
+                );
+            }
+        }
+        if let Some(metadata) = &message.metadata {
+            errors.check_len("ChannelMessage.Metadata", metadata, (0, METADATA_MAX));
+        }
+        if let Some(content_type) = &message.content_type {
+            errors.check_len("ChannelMessage.ContentType", content_type, (0, CONTENT_TYPE_MAX));
+        }
+        if let Some(sub_channel) = &message.sub_channel_id {
+            errors.check_id("ChannelMessage.SubChannelId", sub_channel, SUB_CHANNEL_ID_LEN);
+        }
+        if let Some(attributes) = &message.message_attributes {
+            for (key, value) in attributes {
+                errors.check_len("ChannelMessage.MessageAttributes.key", key, ATTRIBUTE_KEY_LEN);
+                for string in &value.string_values {
+                    errors.check_len("ChannelMessage.MessageAttributes.value", string, ATTRIBUTE_VALUE_LEN);
+                }
+            }
+            let size = attributes_size(attributes);
+            if size > ATTRIBUTES_MAX_BYTES {
+                errors.push(
+                    "ChannelMessage.MessageAttributes",
+                    format!("at most {ATTRIBUTES_MAX_BYTES} bytes in all, got {size}"),
+                );
+            }
+        }
+        if let Some(push) = &message.push_notification {
+            if let Some(title) = &push.title {
+                errors.check_len("ChannelMessage.PushNotification.Title", title, PUSH_TITLE_LEN);
+            }
+            if let Some(body) = &push.body {
+                errors.check_len("ChannelMessage.PushNotification.Body", body, PUSH_BODY_LEN);
+            }
+            if let Some(crate::PushNotificationType::Unknown(_)) = &push.notification_type {
+                errors.push("ChannelMessage.PushNotification.Type", "DEFAULT or VOIP");
+            }
+        }
+        if errors.0.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ChannelMessageCallback, MessageAttributeValue, PushNotification};
+
+    const ARN: &str = "arn:aws:chime:us-east-1:111122223333:app-instance/abc/channel/def";
+
+    fn valid() -> CallbackRequest {
+        CallbackRequest {
+            channel_arn: Some(ARN.into()),
+            callback_id: "a".repeat(32),
+            delete_resource: false,
+            channel_message: ChannelMessageCallback {
+                message_id: "msg-1".into(),
+                content: Some("hi".into()),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn fields(request: &CallbackRequest) -> Vec<String> {
+        request
+            .validate()
+            .err()
+            .map(|e| e.0.into_iter().map(|v| v.field).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_valid_request_passes() {
+        assert_eq!(valid().validate(), Ok(()));
+    }
+
+    #[test]
+    fn each_limit_is_checked() {
+        type Mutation = fn(&mut CallbackRequest);
+        let cases: Vec<(Mutation, &str)> = vec![
+            (|r| r.callback_id = "a".repeat(31), "CallbackId"),
+            (|r| r.callback_id = "a".repeat(65), "CallbackId"),
+            (|r| r.channel_arn = None, "ChannelArn"),
+            (|r| r.channel_arn = Some("arn:aws:chime:us-east-1:1:/x".into()), "ChannelArn"),
+            (|r| r.channel_arn = Some("channel".into()), "ChannelArn"),
+            (|r| r.channel_message.message_id = String::new(), "ChannelMessage.MessageId"),
+            (|r| r.channel_message.message_id = "a b".into(), "ChannelMessage.MessageId"),
+            (|r| r.channel_message.message_id = "a".repeat(129), "ChannelMessage.MessageId"),
+            (|r| r.channel_message.content = Some(String::new()), "ChannelMessage.Content"),
+            (|r| r.channel_message.content = Some("é".repeat(2049)), "ChannelMessage.Content"),
+            (|r| r.channel_message.metadata = Some("m".repeat(1025)), "ChannelMessage.Metadata"),
+            (|r| r.channel_message.metadata = Some("😀".repeat(513)), "ChannelMessage.Metadata"),
+            (|r| r.channel_message.content_type = Some("t".repeat(46)), "ChannelMessage.ContentType"),
+            (|r| r.channel_message.sub_channel_id = Some("a/b".into()), "ChannelMessage.SubChannelId"),
+            (
+                |r| {
+                    r.channel_message.message_attributes =
+                        Some([("k".repeat(65), MessageAttributeValue::new(["v"]))].into())
+                },
+                "ChannelMessage.MessageAttributes.key",
+            ),
+            (
+                |r| {
+                    r.channel_message.message_attributes =
+                        Some([("k".into(), MessageAttributeValue::new([""]))].into())
+                },
+                "ChannelMessage.MessageAttributes.value",
+            ),
+            (
+                |r| {
+                    r.channel_message.message_attributes = Some(
+                        (0..3)
+                            .map(|i| (format!("k{i}"), MessageAttributeValue::new(["v".repeat(400)])))
+                            .collect(),
+                    )
+                },
+                "ChannelMessage.MessageAttributes",
+            ),
+            (
+                |r| {
+                    r.channel_message.push_notification = Some(PushNotification {
+                        title: Some("t".repeat(51)),
+                        body: None,
+                        notification_type: None,
+                    })
+                },
+                "ChannelMessage.PushNotification.Title",
+            ),
+            (
+                |r| {
+                    r.channel_message.push_notification = Some(PushNotification {
+                        title: None,
+                        body: Some("b".repeat(151)),
+                        notification_type: None,
+                    })
+                },
+                "ChannelMessage.PushNotification.Body",
+            ),
+        ];
+        for (mutate, field) in cases {
+            let mut request = valid();
+            mutate(&mut request);
+            assert_eq!(fields(&request), vec![field.to_string()], "case {field}");
+        }
+    }
+
+    #[test]
+    fn boundaries_are_inclusive() {
+        let mut request = valid();
+        request.callback_id = "a".repeat(64);
+        request.channel_message.content = Some("x".repeat(CONTENT_MAX_BYTES));
+        request.channel_message.metadata = Some("m".repeat(METADATA_MAX));
+        request.channel_message.message_id = "a".repeat(128);
+        assert_eq!(request.validate(), Ok(()));
+    }
+
+    #[test]
+    fn errors_never_contain_values() {
+        let mut request = valid();
+        request.channel_message.metadata = Some("secret-".repeat(200));
+        let text = request.validate().unwrap_err().to_string();
+        assert!(!text.contains("secret"), "{text}");
+    }
+}

@@ -1,0 +1,61 @@
+//! What processing a message produced.
+
+use serde::Serialize;
+
+use crate::{CallbackRequest, Finding};
+
+/// PASS, UPDATE or DENY.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Decision {
+    /// Nothing changed: the callback echoes every field received.
+    Pass,
+    /// Something changed: the callback sends the edits and echoes the rest.
+    Update,
+    /// The message is denied: the callback sets `DeleteResource: true`.
+    Deny,
+}
+
+impl Decision {
+    /// `PASS`, `UPDATE` or `DENY`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Decision::Pass => "PASS",
+            Decision::Update => "UPDATE",
+            Decision::Deny => "DENY",
+        }
+    }
+}
+
+/// Why a message was denied: the rule and its reason code (never content).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DenyReason {
+    /// The rule id; `limits` for the limit fallback, the panicking rule's id
+    /// for the error policy.
+    pub rule: String,
+    /// A short code such as `too-long`, `limit` or `error`.
+    pub reason: String,
+}
+
+/// The result of processing one event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Outcome {
+    /// The message id.
+    pub message_id: String,
+    /// PASS, UPDATE or DENY.
+    #[serde(rename = "Outcome")]
+    pub decision: Decision,
+    /// Why it was denied, for DENY.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<DenyReason>,
+    /// What the rules found, with spans in the original content.
+    pub findings: Vec<Finding>,
+    /// Fallbacks applied to keep the callback within the service limits, and
+    /// error-policy decisions. Field names and limits only, never content.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// The exact ChannelFlowCallback request to send.
+    pub callback: CallbackRequest,
+}

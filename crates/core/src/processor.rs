@@ -1,0 +1,275 @@
+//! From an event to an Outcome: run the pipeline, map to a callback, keep limits.
+//!
+//! The callback mapping:
+//! - PASS echoes every field received (Content, Metadata, MessageAttributes,
+//!   ContentType, SubChannelId) with `DeleteResource: false`. An empty
+//!   received Content is not echoed (the API rejects empty Content).
+//! - UPDATE sends the edited fields and echoes the rest.
+//! - DENY sends `MessageId` (and `SubChannelId`, which identifies the message
+//!   in an elastic channel) with `DeleteResource: true`.
+//!
+//! The limit fallback, applied when the request would break a service limit:
+//! 1. Content grown past 4 KB by rule edits: every run a rule wrote that is
+//!    longer than what it replaced becomes one `*` per replaced character, so
+//!    the content is never longer than received.
+//! 2. Metadata or MessageAttributes edited past their limits: the rule's edit
+//!    to that field is dropped and the received value echoed.
+//! 3. An invalid push notification set by a rule is dropped.
+//! 4. Anything still over a limit (including an over-limit echoed field, or
+//!    content a rule emptied): the message is denied, reason `limits`/`limit`.
+//!
+//! Each fallback adds a note to the Outcome (field names only).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::limits::{self, CALLBACK_ID_LEN, MESSAGE_ID_LEN};
+use crate::{
+    CallbackRequest, ChannelMessageCallback, Decision, DenyReason, Findings, Message, Outcome,
+    Pipeline, ProcessorEvent, Rule, Verdict,
+};
+
+/// What to answer when a message cannot be processed (a rule panicked).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    /// Deny the message (fail closed; the default).
+    #[default]
+    Deny,
+    /// Let the message through unchanged (fail open).
+    Pass,
+}
+
+/// An event that cannot be answered at all: its identity fields are broken,
+/// so no callback could be accepted. Names the field, never its value.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct EventError {
+    /// The field, e.g. `CallbackId`.
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+/// A pipeline with its error policy: turns events into outcomes.
+#[derive(Debug)]
+pub struct Processor {
+    pipeline: Pipeline,
+    on_error: OnError,
+}
+
+impl Processor {
+    /// A processor running `pipeline`, answering `on_error` when a rule panics.
+    pub fn new(pipeline: Pipeline, on_error: OnError) -> Self {
+        Self { pipeline, on_error }
+    }
+
+    /// The pipeline.
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// The error policy.
+    pub fn on_error(&self) -> OnError {
+        self.on_error
+    }
+
+    /// Processes one event. Fails only when the event's identity (CallbackId,
+    /// MessageId, ChannelArn) is unusable; everything else, including a
+    /// panicking rule, ends in an Outcome with a valid callback request.
+    ///
+    /// A panicking rule's message goes through the panic hook: a process
+    /// that handles content should install one that does not print payloads
+    /// (slice panics quote the text).
+    pub fn process(&self, event: &ProcessorEvent) -> Result<Outcome, EventError> {
+        check_identity(event)?;
+        let received = &event.channel_message;
+        let mut message = Message::new(received);
+        let mut findings = Findings::new();
+        let run = catch_unwind(AssertUnwindSafe(|| self.pipeline.check(&mut message, &mut findings)));
+        let mut notes = Vec::new();
+        let verdict = match run {
+            Ok(verdict) => verdict,
+            Err(_) => {
+                let rule = findings.current_rule().map_or("pipeline", |id| &**id).to_owned();
+                notes.push(format!("rule {rule} panicked; on_error = {}", self.on_error.as_str()));
+                match self.on_error {
+                    OnError::Deny => {
+                        let reason = DenyReason { rule, reason: "error".into() };
+                        return Ok(deny(event, findings.into_vec(), reason, notes));
+                    }
+                    OnError::Pass => {
+                        message = Message::new(received);
+                        Verdict::Continue
+                    }
+                }
+            }
+        };
+        if let Verdict::Deny(reason) = verdict {
+            let rule = findings.denied_by().map_or("pipeline", |id| &**id).to_owned();
+            let reason = DenyReason { rule, reason: reason.into_owned() };
+            return Ok(deny(event, findings.into_vec(), reason, notes));
+        }
+        let changed = message.is_changed();
+        let mut callback = callback_for(event, &message);
+        if let Err(violations) = body_limits(&callback) {
+            enforce_limits(&mut callback, &message, &violations, &mut notes);
+            if let Err(left) = body_limits(&callback) {
+                notes.push(format!("over the service limits: {}", field_list(&left)));
+                let reason = DenyReason { rule: "limits".into(), reason: "limit".into() };
+                return Ok(deny(event, findings.into_vec(), reason, notes));
+            }
+        }
+        let echoed = echo(received);
+        let decision = if changed && callback.channel_message != echoed { Decision::Update } else { Decision::Pass };
+        Ok(Outcome {
+            message_id: received.message_id.clone(),
+            decision,
+            reason: None,
+            findings: findings.into_vec(),
+            notes,
+            callback,
+        })
+    }
+}
+
+impl OnError {
+    /// `deny` or `pass`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            OnError::Deny => "deny",
+            OnError::Pass => "pass",
+        }
+    }
+}
+
+fn check_identity(event: &ProcessorEvent) -> Result<(), EventError> {
+    let invalid = |field, problem: String| Err(EventError { field, problem });
+    let callback_len = limits::utf16_len(&event.callback_id);
+    if !(CALLBACK_ID_LEN.0..=CALLBACK_ID_LEN.1).contains(&callback_len) {
+        return invalid(
+            "CallbackId",
+            format!("must be {}-{} characters, got {callback_len}", CALLBACK_ID_LEN.0, CALLBACK_ID_LEN.1),
+        );
+    }
+    let id = &event.channel_message.message_id;
+    if !(MESSAGE_ID_LEN.0..=MESSAGE_ID_LEN.1).contains(&id.len()) || !limits::is_id(id) {
+        return invalid(
+            "ChannelMessage.MessageId",
+            format!("must be 1-128 of letters, digits, '-' and '_' (got {} characters)", id.chars().count()),
+        );
+    }
+    if let Some(arn) = &event.channel_message.channel_arn
+        && !limits::is_valid_chime_arn(arn)
+    {
+        return invalid("ChannelMessage.ChannelArn", "is not a valid Chime ARN".into());
+    }
+    Ok(())
+}
+
+/// Every field received that a callback carries, unchanged.
+fn echo(received: &crate::ChannelMessage) -> ChannelMessageCallback {
+    ChannelMessageCallback {
+        message_id: received.message_id.clone(),
+        content: received.content.clone().filter(|c| !c.is_empty()),
+        metadata: received.metadata.clone(),
+        push_notification: None,
+        message_attributes: received.message_attributes.clone(),
+        sub_channel_id: received.sub_channel_id.clone(),
+        content_type: received.content_type.clone(),
+    }
+}
+
+/// The callback for a message that passes: edits where made, echoes elsewhere.
+fn callback_for(event: &ProcessorEvent, message: &Message<'_>) -> CallbackRequest {
+    let received = &event.channel_message;
+    let mut body = echo(received);
+    if message.content_changed() {
+        body.content = Some(message.content().to_owned());
+    }
+    if message.metadata_changed() {
+        body.metadata = message.metadata().map(str::to_owned);
+    }
+    if message.attributes_changed() {
+        let attributes = message.attributes();
+        body.message_attributes = (!attributes.is_empty() || received.message_attributes.is_some())
+            .then(|| attributes.clone());
+    }
+    body.push_notification = message.push_notification().cloned();
+    CallbackRequest {
+        channel_arn: received.channel_arn.clone(),
+        callback_id: event.callback_id.clone(),
+        delete_resource: false,
+        channel_message: body,
+    }
+}
+
+fn deny(event: &ProcessorEvent, findings: Vec<crate::Finding>, reason: DenyReason, notes: Vec<String>) -> Outcome {
+    let received = &event.channel_message;
+    Outcome {
+        message_id: received.message_id.clone(),
+        decision: Decision::Deny,
+        reason: Some(reason),
+        findings,
+        notes,
+        callback: CallbackRequest {
+            channel_arn: received.channel_arn.clone(),
+            callback_id: event.callback_id.clone(),
+            delete_resource: true,
+            channel_message: ChannelMessageCallback {
+                message_id: received.message_id.clone(),
+                sub_channel_id: received.sub_channel_id.clone(),
+                ..ChannelMessageCallback::default()
+            },
+        },
+    }
+}
+
+/// Validation of the body fields (a missing ChannelArn is the caller's
+/// concern: the CLI may process events without one).
+fn body_limits(callback: &CallbackRequest) -> Result<(), limits::LimitViolations> {
+    match callback.validate() {
+        Ok(()) => Ok(()),
+        Err(mut violations) => {
+            violations.0.retain(|v| v.field != "ChannelArn");
+            if violations.0.is_empty() { Ok(()) } else { Err(violations) }
+        }
+    }
+}
+
+fn enforce_limits(
+    callback: &mut CallbackRequest,
+    message: &Message<'_>,
+    violations: &limits::LimitViolations,
+    notes: &mut Vec<String>,
+) {
+    let received = message.received();
+    let body = &mut callback.channel_message;
+    if violations.touches("ChannelMessage.Content") && message.content_changed() {
+        let compact = message.compact_content();
+        if !compact.is_empty() && compact.len() <= limits::CONTENT_MAX_BYTES {
+            body.content = Some(compact);
+            notes.push(format!(
+                "ChannelMessage.Content: replacements shortened to fit {} bytes",
+                limits::CONTENT_MAX_BYTES
+            ));
+        }
+    }
+    if violations.touches("ChannelMessage.Metadata") && message.metadata_changed() {
+        body.metadata = received.metadata.clone();
+        notes.push(format!("ChannelMessage.Metadata: edit dropped, over {} characters", limits::METADATA_MAX));
+    }
+    if violations.touches("ChannelMessage.MessageAttributes") && message.attributes_changed() {
+        body.message_attributes = received.message_attributes.clone();
+        notes.push("ChannelMessage.MessageAttributes: edit dropped, over the attribute limits".into());
+    }
+    if violations.touches("ChannelMessage.PushNotification") {
+        body.push_notification = None;
+        notes.push("ChannelMessage.PushNotification: dropped, over its limits".into());
+    }
+}
+
+fn field_list(violations: &limits::LimitViolations) -> String {
+    let mut fields: Vec<&str> = violations.0.iter().map(|v| v.field.as_str()).collect();
+    fields.dedup();
+    fields.join(", ")
+}

@@ -1,0 +1,55 @@
+//! The Rule trait and its Verdict.
+
+use std::borrow::Cow;
+
+use crate::{Findings, Message};
+
+/// What a rule decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Go on to the next rule (edits, if any, are kept).
+    Continue,
+    /// Deny the message. The reason is a short code such as `too-long`,
+    /// never message content: it is logged and returned.
+    Deny(Cow<'static, str>),
+}
+
+impl Verdict {
+    /// A deny with this reason code.
+    pub fn deny(reason: impl Into<Cow<'static, str>>) -> Self {
+        Verdict::Deny(reason.into())
+    }
+
+    /// Whether this verdict denies the message.
+    pub fn is_deny(&self) -> bool {
+        matches!(self, Verdict::Deny(_))
+    }
+}
+
+/// A moderation rule.
+///
+/// A rule is built once from its configuration at cold start (where all
+/// fallible work happens: parsing options, compiling automata) and then
+/// checks every message. `check` edits the message in place, reports what it
+/// found into `findings` (spans in the text as it received it), and returns a
+/// [`Verdict`]. It never fails at run time: a deny is a value, not an error.
+///
+/// Rules are `Send + Sync` and object-safe, so a [`Pipeline`](crate::Pipeline)
+/// holds them as `Box<dyn Rule>`.
+pub trait Rule: Send + Sync {
+    /// A stable kebab-case name, e.g. `profanity`.
+    fn id(&self) -> &str;
+
+    /// Checks one message.
+    fn check(&self, message: &mut Message<'_>, findings: &mut Findings) -> Verdict;
+}
+
+impl<R: Rule + ?Sized> Rule for Box<R> {
+    fn id(&self) -> &str {
+        (**self).id()
+    }
+
+    fn check(&self, message: &mut Message<'_>, findings: &mut Findings) -> Verdict {
+        (**self).check(message, findings)
+    }
+}

@@ -1,0 +1,269 @@
+//! Loading `chimeflow.toml`: an ordered list of type-tagged rules.
+//!
+//! ```toml
+//! on_error = "deny"          # what to answer when a rule panics: "deny" or "pass"
+//!
+//! [[rules]]
+//! type = "deny-empty"
+//!
+//! [[rules]]
+//! type = "length"
+//! max_chars = 2000
+//! ```
+//!
+//! Unknown keys and bad values are errors naming the file, line, column and
+//! key; a bad configuration never half-loads.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use chimeflow_core::{OnError, Pipeline, Processor, Rule};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use crate::registry::BuildFailure;
+use crate::Registry;
+
+/// The default configuration, embedded at build time.
+pub const EMBEDDED_CONFIG: &str = include_str!("../../../rules/chimeflow.toml");
+/// How errors name the embedded configuration.
+pub const EMBEDDED_CONFIG_NAME: &str = "<embedded rules/chimeflow.toml>";
+/// The environment variable naming a configuration file to use instead.
+pub const CONFIG_ENV: &str = "CHIMEFLOW_CONFIG";
+
+/// A configuration's text and the name errors give it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigSource {
+    /// A path, or [`EMBEDDED_CONFIG_NAME`].
+    pub name: String,
+    /// The TOML text.
+    pub text: String,
+}
+
+impl ConfigSource {
+    /// The embedded default.
+    pub fn embedded() -> Self {
+        Self {
+            name: EMBEDDED_CONFIG_NAME.into(),
+            text: EMBEDDED_CONFIG.into(),
+        }
+    }
+
+    /// Reads a file.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let name = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(Self { name, text }),
+            Err(error) => Err(ConfigError::whole_file(name, format!("cannot read: {error}"))),
+        }
+    }
+
+    /// `explicit` if given, else the file `$CHIMEFLOW_CONFIG` names (when
+    /// set and not empty), else the embedded default.
+    pub fn resolve(explicit: Option<&Path>) -> Result<Self, ConfigError> {
+        if let Some(path) = explicit {
+            return Self::from_file(path);
+        }
+        match std::env::var_os(CONFIG_ENV) {
+            Some(path) if !path.is_empty() => Self::from_file(Path::new(&path)),
+            _ => Ok(Self::embedded()),
+        }
+    }
+}
+
+/// A configuration error: where, which key, what.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    /// The file (or [`EMBEDDED_CONFIG_NAME`]).
+    pub file: String,
+    /// 1-based line, when the error has a place.
+    pub line: Option<usize>,
+    /// 1-based column, when the error has a place.
+    pub column: Option<usize>,
+    /// The key path, e.g. `rules[1].max_chars`.
+    pub key: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        f.write_str(": ")?;
+        if let Some(key) = &self.key {
+            write!(f, "{key}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl ConfigError {
+    fn whole_file(file: String, message: String) -> Self {
+        Self {
+            file,
+            line: None,
+            column: None,
+            key: None,
+            message,
+        }
+    }
+}
+
+/// A loaded configuration: the error policy and the built rules, in order.
+pub struct Config {
+    /// What to answer when a rule panics.
+    pub on_error: OnError,
+    /// Where it came from.
+    pub source_name: String,
+    rules: Vec<Box<dyn Rule>>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("on_error", &self.on_error)
+            .field("source_name", &self.source_name)
+            .field("rules", &self.rule_ids())
+            .finish()
+    }
+}
+
+impl Config {
+    /// The embedded default, with the built-in rules.
+    pub fn embedded() -> Result<Self, ConfigError> {
+        Self::parse(&ConfigSource::embedded(), &Registry::builtin())
+    }
+
+    /// `--config`, else `$CHIMEFLOW_CONFIG`, else the embedded default, with
+    /// the built-in rules.
+    pub fn load(explicit: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::parse(&ConfigSource::resolve(explicit)?, &Registry::builtin())
+    }
+
+    /// Parses and builds a configuration with the rule types of `registry`.
+    pub fn parse(source: &ConfigSource, registry: &Registry) -> Result<Self, ConfigError> {
+        let located = Locator::new(source);
+        let document = DeTable::parse(&source.text).map_err(|e| located.toml_error(None, &e))?;
+        let mut on_error = OnError::default();
+        let mut rules = Vec::new();
+        for (key, value) in document.get_ref().iter() {
+            match key.get_ref().as_ref() {
+                "on_error" => {
+                    on_error = serde::Deserialize::deserialize(ValueDeserializer::from(value.clone()))
+                        .map_err(|e: toml::de::Error| located.at(value.span(), Some("on_error"), e.message()))?;
+                }
+                "rules" => {
+                    let DeValue::Array(items) = value.get_ref() else {
+                        return Err(located.at(value.span(), Some("rules"), "must be an array of tables ([[rules]])"));
+                    };
+                    for (index, item) in items.iter().enumerate() {
+                        rules.push(build_rule(&located, registry, index, item)?);
+                    }
+                }
+                other => {
+                    return Err(located.at(
+                        key.span(),
+                        Some(other),
+                        "unknown key (expected on_error or [[rules]])",
+                    ));
+                }
+            }
+        }
+        Ok(Self {
+            on_error,
+            source_name: source.name.clone(),
+            rules,
+        })
+    }
+
+    /// The rule ids, in order.
+    pub fn rule_ids(&self) -> Vec<&str> {
+        self.rules.iter().map(|r| r.id()).collect()
+    }
+
+    /// The processor this configuration describes.
+    pub fn into_processor(self) -> Processor {
+        Processor::new(Pipeline::new(self.rules), self.on_error)
+    }
+}
+
+fn build_rule(
+    located: &Locator<'_>,
+    registry: &Registry,
+    index: usize,
+    item: &Spanned<DeValue<'_>>,
+) -> Result<Box<dyn Rule>, ConfigError> {
+    let at = format!("rules[{index}]");
+    let DeValue::Table(table) = item.get_ref() else {
+        return Err(located.at(item.span(), Some(&at), "must be a table ([[rules]])"));
+    };
+    let Some(type_value) = table.get("type") else {
+        return Err(located.at(item.span(), Some(&at), "missing `type`"));
+    };
+    let Some(type_name) = type_value.get_ref().as_str() else {
+        return Err(located.at(type_value.span(), Some(&format!("{at}.type")), "must be a string"));
+    };
+    let Some(entry) = registry.get(type_name) else {
+        return Err(located.at(
+            type_value.span(),
+            Some(&format!("{at}.type")),
+            &format!("unknown rule type; known types: {}", registry.type_names().join(", ")),
+        ));
+    };
+    let mut options = table.clone();
+    options.remove("type");
+    let options = Spanned::new(item.span(), DeValue::Table(options));
+    entry.build(ValueDeserializer::from(options)).map_err(|failure| match failure {
+        BuildFailure::Options { path, span, message } => {
+            let key = path.map_or(at.clone(), |p| format!("{at}.{p}"));
+            located.at(span.unwrap_or(item.span()), Some(&key), &message)
+        }
+        BuildFailure::Build(error) => {
+            let span = error
+                .key
+                .as_deref()
+                .and_then(|k| table.get_key_value(k))
+                .map_or(item.span(), |(k, _)| k.span());
+            let key = error.key.as_ref().map_or(at.clone(), |k| format!("{at}.{k}"));
+            located.at(span, Some(&key), &error.message)
+        }
+    })
+}
+
+/// Turns byte spans into lines and columns for errors.
+struct Locator<'a> {
+    source: &'a ConfigSource,
+}
+
+impl<'a> Locator<'a> {
+    fn new(source: &'a ConfigSource) -> Self {
+        Self { source }
+    }
+
+    fn at(&self, span: Range<usize>, key: Option<&str>, message: &str) -> ConfigError {
+        let before = &self.source.text[..span.start.min(self.source.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        ConfigError {
+            file: self.source.name.clone(),
+            line: Some(line),
+            column: Some(column),
+            key: key.map(str::to_owned),
+            message: message.trim().to_owned(),
+        }
+    }
+
+    fn toml_error(&self, key: Option<&str>, error: &toml::de::Error) -> ConfigError {
+        match error.span() {
+            Some(span) => self.at(span, key, error.message()),
+            None => ConfigError::whole_file(self.source.name.clone(), error.message().trim().to_owned()),
+        }
+    }
+}
