@@ -1,1 +1,45 @@
-fn main(){}
+//! `chimeflow`: try rules on events, validate configuration, explain rules.
+
+mod check;
+mod cli;
+mod failure;
+mod input;
+mod process;
+mod rules_cmd;
+mod synthetic;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    quiet_panics();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Process(args) => process::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Rules(args) => rules_cmd::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("chimeflow: {failure}");
+            failure.exit_code()
+        }
+    }
+}
+
+/// A panicking rule is caught and answered by the error policy; the default
+/// hook would print its payload, and slice panics quote message text. Print
+/// the location only.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map_or_else(
+            || "unknown location".to_owned(),
+            |l| format!("{}:{}", l.file(), l.line()),
+        );
+        eprintln!("chimeflow: a rule panicked at {at} (message withheld: it may quote content)");
+    }));
+}

@@ -47,7 +47,9 @@ impl Segment {
 }
 
 fn move_by(position: usize, shift: isize) -> usize {
-    position.checked_add_signed(shift).expect("edit shift stays in range")
+    position
+        .checked_add_signed(shift)
+        .expect("edit shift stays in range")
 }
 
 /// The provenance of the current content. `None` segments means "unedited".
@@ -87,7 +89,11 @@ impl EditMap {
                 at..at
             } else {
                 map_start(&segments, range.start, current_len)
-                    ..map_end(&segments, range.end).max(map_start(&segments, range.start, current_len))
+                    ..map_end(&segments, range.end).max(map_start(
+                        &segments,
+                        range.start,
+                        current_len,
+                    ))
             };
             if *new_len > 0 {
                 let start = move_by(range.start, shift);
@@ -140,7 +146,13 @@ impl EditMap {
 }
 
 /// Copies the runs covering `from..to` of the current text into `next`.
-fn copy_between(segments: &[Segment], from: usize, to: usize, shift: isize, next: &mut Vec<Segment>) {
+fn copy_between(
+    segments: &[Segment],
+    from: usize,
+    to: usize,
+    shift: isize,
+    next: &mut Vec<Segment>,
+) {
     if from >= to {
         return;
     }
@@ -241,7 +253,11 @@ mod tests {
     fn compact_is_never_longer_than_the_original() {
         let original = "x@y.z and é@f.g";
         let mut map = EditMap::default();
-        let current = apply(&mut map, original, &[(0..5, "[EMAIL]"), (10..original.len(), "[EMAIL]")]);
+        let current = apply(
+            &mut map,
+            original,
+            &[(0..5, "[EMAIL]"), (10..original.len(), "[EMAIL]")],
+        );
         let compact = map.compact(&current, original);
         assert!(compact.len() <= original.len());
         assert_eq!(compact, "***** and *****");

@@ -73,8 +73,16 @@ impl Findings {
     }
 
     /// Reports a finding in another field.
-    pub fn report_in(&mut self, field: Field, category: impl Into<Cow<'static, str>>, span: Range<usize>) {
-        let rule = self.current_rule.clone().unwrap_or_else(|| Arc::from("unknown"));
+    pub fn report_in(
+        &mut self,
+        field: Field,
+        category: impl Into<Cow<'static, str>>,
+        span: Range<usize>,
+    ) {
+        let rule = self
+            .current_rule
+            .clone()
+            .unwrap_or_else(|| Arc::from("unknown"));
         self.items.push(Finding {
             rule,
             category: category.into(),

@@ -69,7 +69,9 @@ impl fmt::Display for LimitViolations {
 impl LimitViolations {
     /// Whether the field at this path broke a limit.
     pub fn touches(&self, field: &str) -> bool {
-        self.0.iter().any(|v| v.field == field || v.field.starts_with(&format!("{field}.")))
+        self.0
+            .iter()
+            .any(|v| v.field == field || v.field.starts_with(&format!("{field}.")))
     }
 
     fn push(&mut self, field: impl Into<String>, problem: impl Into<String>) {
@@ -104,7 +106,9 @@ pub fn utf16_len(value: &str) -> usize {
 
 /// `[-_a-zA-Z0-9]*`.
 pub fn is_id(value: &str) -> bool {
-    value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The ChimeArn pattern:
@@ -121,11 +125,17 @@ pub fn is_valid_chime_arn(value: &str) -> bool {
     let mut parts = rest.splitn(5, ':');
     let part_ok = |part: &str, min: usize| {
         (min..=63).contains(&part.len())
-            && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
     };
-    let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return false;
     };
     part_ok(partition, 1)
@@ -157,11 +167,17 @@ impl CallbackRequest {
         errors.check_len("CallbackId", &self.callback_id, CALLBACK_ID_LEN);
         match &self.channel_arn {
             None => errors.push("ChannelArn", "required"),
-            Some(arn) if !is_valid_chime_arn(arn) => errors.push("ChannelArn", "not a valid Chime ARN"),
+            Some(arn) if !is_valid_chime_arn(arn) => {
+                errors.push("ChannelArn", "not a valid Chime ARN")
+            }
             Some(_) => {}
         }
         let message = &self.channel_message;
-        errors.check_id("ChannelMessage.MessageId", &message.message_id, MESSAGE_ID_LEN);
+        errors.check_id(
+            "ChannelMessage.MessageId",
+            &message.message_id,
+            MESSAGE_ID_LEN,
+        );
         if let Some(content) = &message.content {
             if content.is_empty() {
                 errors.push("ChannelMessage.Content", "at least 1 character, got 0");
@@ -176,16 +192,32 @@ impl CallbackRequest {
             errors.check_len("ChannelMessage.Metadata", metadata, (0, METADATA_MAX));
         }
         if let Some(content_type) = &message.content_type {
-            errors.check_len("ChannelMessage.ContentType", content_type, (0, CONTENT_TYPE_MAX));
+            errors.check_len(
+                "ChannelMessage.ContentType",
+                content_type,
+                (0, CONTENT_TYPE_MAX),
+            );
         }
         if let Some(sub_channel) = &message.sub_channel_id {
-            errors.check_id("ChannelMessage.SubChannelId", sub_channel, SUB_CHANNEL_ID_LEN);
+            errors.check_id(
+                "ChannelMessage.SubChannelId",
+                sub_channel,
+                SUB_CHANNEL_ID_LEN,
+            );
         }
         if let Some(attributes) = &message.message_attributes {
             for (key, value) in attributes {
-                errors.check_len("ChannelMessage.MessageAttributes.key", key, ATTRIBUTE_KEY_LEN);
+                errors.check_len(
+                    "ChannelMessage.MessageAttributes.key",
+                    key,
+                    ATTRIBUTE_KEY_LEN,
+                );
                 for string in &value.string_values {
-                    errors.check_len("ChannelMessage.MessageAttributes.value", string, ATTRIBUTE_VALUE_LEN);
+                    errors.check_len(
+                        "ChannelMessage.MessageAttributes.value",
+                        string,
+                        ATTRIBUTE_VALUE_LEN,
+                    );
                 }
             }
             let size = attributes_size(attributes);
@@ -198,7 +230,11 @@ impl CallbackRequest {
         }
         if let Some(push) = &message.push_notification {
             if let Some(title) = &push.title {
-                errors.check_len("ChannelMessage.PushNotification.Title", title, PUSH_TITLE_LEN);
+                errors.check_len(
+                    "ChannelMessage.PushNotification.Title",
+                    title,
+                    PUSH_TITLE_LEN,
+                );
             }
             if let Some(body) = &push.body {
                 errors.check_len("ChannelMessage.PushNotification.Body", body, PUSH_BODY_LEN);
@@ -207,7 +243,11 @@ impl CallbackRequest {
                 errors.push("ChannelMessage.PushNotification.Type", "DEFAULT or VOIP");
             }
         }
-        if errors.0.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.0.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -251,17 +291,47 @@ mod tests {
             (|r| r.callback_id = "a".repeat(31), "CallbackId"),
             (|r| r.callback_id = "a".repeat(65), "CallbackId"),
             (|r| r.channel_arn = None, "ChannelArn"),
-            (|r| r.channel_arn = Some("arn:aws:chime:us-east-1:1:/x".into()), "ChannelArn"),
+            (
+                |r| r.channel_arn = Some("arn:aws:chime:us-east-1:1:/x".into()),
+                "ChannelArn",
+            ),
             (|r| r.channel_arn = Some("channel".into()), "ChannelArn"),
-            (|r| r.channel_message.message_id = String::new(), "ChannelMessage.MessageId"),
-            (|r| r.channel_message.message_id = "a b".into(), "ChannelMessage.MessageId"),
-            (|r| r.channel_message.message_id = "a".repeat(129), "ChannelMessage.MessageId"),
-            (|r| r.channel_message.content = Some(String::new()), "ChannelMessage.Content"),
-            (|r| r.channel_message.content = Some("é".repeat(2049)), "ChannelMessage.Content"),
-            (|r| r.channel_message.metadata = Some("m".repeat(1025)), "ChannelMessage.Metadata"),
-            (|r| r.channel_message.metadata = Some("😀".repeat(513)), "ChannelMessage.Metadata"),
-            (|r| r.channel_message.content_type = Some("t".repeat(46)), "ChannelMessage.ContentType"),
-            (|r| r.channel_message.sub_channel_id = Some("a/b".into()), "ChannelMessage.SubChannelId"),
+            (
+                |r| r.channel_message.message_id = String::new(),
+                "ChannelMessage.MessageId",
+            ),
+            (
+                |r| r.channel_message.message_id = "a b".into(),
+                "ChannelMessage.MessageId",
+            ),
+            (
+                |r| r.channel_message.message_id = "a".repeat(129),
+                "ChannelMessage.MessageId",
+            ),
+            (
+                |r| r.channel_message.content = Some(String::new()),
+                "ChannelMessage.Content",
+            ),
+            (
+                |r| r.channel_message.content = Some("é".repeat(2049)),
+                "ChannelMessage.Content",
+            ),
+            (
+                |r| r.channel_message.metadata = Some("m".repeat(1025)),
+                "ChannelMessage.Metadata",
+            ),
+            (
+                |r| r.channel_message.metadata = Some("😀".repeat(513)),
+                "ChannelMessage.Metadata",
+            ),
+            (
+                |r| r.channel_message.content_type = Some("t".repeat(46)),
+                "ChannelMessage.ContentType",
+            ),
+            (
+                |r| r.channel_message.sub_channel_id = Some("a/b".into()),
+                "ChannelMessage.SubChannelId",
+            ),
             (
                 |r| {
                     r.channel_message.message_attributes =
@@ -280,7 +350,12 @@ mod tests {
                 |r| {
                     r.channel_message.message_attributes = Some(
                         (0..3)
-                            .map(|i| (format!("k{i}"), MessageAttributeValue::new(["v".repeat(400)])))
+                            .map(|i| {
+                                (
+                                    format!("k{i}"),
+                                    MessageAttributeValue::new(["v".repeat(400)]),
+                                )
+                            })
                             .collect(),
                     )
                 },

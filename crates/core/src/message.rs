@@ -32,7 +32,12 @@ impl<'a> Message<'a> {
             received,
             content: Cow::Borrowed(received.content.as_deref().unwrap_or("")),
             metadata: received.metadata.as_deref().map(Cow::Borrowed),
-            attributes: Cow::Borrowed(received.message_attributes.as_ref().unwrap_or(&NO_ATTRIBUTES)),
+            attributes: Cow::Borrowed(
+                received
+                    .message_attributes
+                    .as_ref()
+                    .unwrap_or(&NO_ATTRIBUTES),
+            ),
             push_notification: None,
             edits: EditMap::default(),
         }
@@ -115,8 +120,10 @@ impl<'a> Message<'a> {
     /// The current content rebuilt so that no rule-written run is longer than
     /// the text it replaced (the size-limit fallback).
     pub fn compact_content(&self) -> String {
-        self.edits
-            .compact(&self.content, self.received.content.as_deref().unwrap_or(""))
+        self.edits.compact(
+            &self.content,
+            self.received.content.as_deref().unwrap_or(""),
+        )
     }
 
     // ----- metadata -----
@@ -153,7 +160,13 @@ impl<'a> Message<'a> {
     pub fn attributes_changed(&self) -> bool {
         match &self.attributes {
             Cow::Borrowed(_) => false,
-            Cow::Owned(now) => now != self.received.message_attributes.as_ref().unwrap_or(&NO_ATTRIBUTES),
+            Cow::Owned(now) => {
+                now != self
+                    .received
+                    .message_attributes
+                    .as_ref()
+                    .unwrap_or(&NO_ATTRIBUTES)
+            }
         }
     }
 

@@ -42,7 +42,10 @@ impl ProcessorEvent {
         let mut deserializer = serde_json::Deserializer::from_slice(json);
         let parsed: Result<Self, _> = serde_path_to_error::deserialize(&mut deserializer);
         match parsed {
-            Ok(event) => deserializer.end().map(|()| event).map_err(|error| from_json(None, &error)),
+            Ok(event) => deserializer
+                .end()
+                .map(|()| event)
+                .map_err(|error| from_json(None, &error)),
             Err(error) => {
                 let path = error.path().to_string();
                 let path = (path != "." && !path.is_empty()).then_some(path);
@@ -70,10 +73,20 @@ fn describe(error: &serde_json::Error) -> String {
         None => &full,
     };
     if message.starts_with("invalid type:") || message.starts_with("invalid value:") {
-        let kind = if message.starts_with("invalid type") { "invalid type" } else { "invalid value" };
-        let expected = message.rfind(", expected ").map_or("", |at| &message[at + 2..]);
+        let kind = if message.starts_with("invalid type") {
+            "invalid type"
+        } else {
+            "invalid value"
+        };
+        let expected = message
+            .rfind(", expected ")
+            .map_or("", |at| &message[at + 2..]);
         let expected = expected.replace("struct ProcessorEvent", "a JSON object (the event)");
-        return if expected.is_empty() { kind.to_owned() } else { format!("{kind}, {expected}") };
+        return if expected.is_empty() {
+            kind.to_owned()
+        } else {
+            format!("{kind}, {expected}")
+        };
     }
     if message.starts_with("unknown variant") {
         return "unknown variant".into();
@@ -95,20 +108,30 @@ mod tests {
         ];
         for input in cases {
             let message = ProcessorEvent::from_slice(input).unwrap_err().to_string();
-            assert!(!message.contains("secret") && !message.contains("12345678"), "{message}");
+            assert!(
+                !message.contains("secret") && !message.contains("12345678"),
+                "{message}"
+            );
         }
     }
 
     #[test]
     fn errors_name_the_field() {
-        let error = ProcessorEvent::from_slice(br#"{"CallbackId": "x", "ChannelMessage": {"MessageId": 7}}"#)
-            .unwrap_err();
+        let error = ProcessorEvent::from_slice(
+            br#"{"CallbackId": "x", "ChannelMessage": {"MessageId": 7}}"#,
+        )
+        .unwrap_err();
         assert_eq!(error.path.as_deref(), Some("ChannelMessage.MessageId"));
         assert!(error.problem.contains("expected a string"), "{error}");
     }
 
     #[test]
     fn trailing_garbage_is_an_error() {
-        assert!(ProcessorEvent::from_slice(br#"{"CallbackId": "x", "ChannelMessage": {"MessageId": "m"}} x"#).is_err());
+        assert!(
+            ProcessorEvent::from_slice(
+                br#"{"CallbackId": "x", "ChannelMessage": {"MessageId": "m"}} x"#
+            )
+            .is_err()
+        );
     }
 }

@@ -13,7 +13,9 @@ pub struct Pipeline {
 
 impl std::fmt::Debug for Pipeline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.rules.iter().map(|(id, _)| id)).finish()
+        f.debug_list()
+            .entries(self.rules.iter().map(|(id, _)| id))
+            .finish()
     }
 }
 
@@ -21,7 +23,10 @@ impl Pipeline {
     /// A pipeline of these rules, in this order.
     pub fn new(rules: Vec<Box<dyn Rule>>) -> Self {
         Self {
-            rules: rules.into_iter().map(|rule| (Arc::from(rule.id()), rule)).collect(),
+            rules: rules
+                .into_iter()
+                .map(|rule| (Arc::from(rule.id()), rule))
+                .collect(),
         }
     }
 
@@ -51,7 +56,10 @@ impl Rule for Pipeline {
             let first_new = findings.len();
             // Spans are reported in the text this rule received; to map them
             // back we need the provenance as it was before the rule's edits.
-            let before = message.edit_map().is_edited().then(|| message.edit_map().clone());
+            let before = message
+                .edit_map()
+                .is_edited()
+                .then(|| message.edit_map().clone());
             let len_before = message.content().len();
             let outer = findings.set_current_rule(Some(id.clone()));
             let verdict = rule.check(message, findings);

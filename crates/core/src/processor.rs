@@ -29,7 +29,9 @@ use crate::{
 };
 
 /// What to answer when a message cannot be processed (a rule panicked).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum OnError {
     /// Deny the message (fail closed; the default).
@@ -85,16 +87,27 @@ impl Processor {
         let received = &event.channel_message;
         let mut message = Message::new(received);
         let mut findings = Findings::new();
-        let run = catch_unwind(AssertUnwindSafe(|| self.pipeline.check(&mut message, &mut findings)));
+        let run = catch_unwind(AssertUnwindSafe(|| {
+            self.pipeline.check(&mut message, &mut findings)
+        }));
         let mut notes = Vec::new();
         let verdict = match run {
             Ok(verdict) => verdict,
             Err(_) => {
-                let rule = findings.current_rule().map_or("pipeline", |id| &**id).to_owned();
-                notes.push(format!("rule {rule} panicked; on_error = {}", self.on_error.as_str()));
+                let rule = findings
+                    .current_rule()
+                    .map_or("pipeline", |id| &**id)
+                    .to_owned();
+                notes.push(format!(
+                    "rule {rule} panicked; on_error = {}",
+                    self.on_error.as_str()
+                ));
                 match self.on_error {
                     OnError::Deny => {
-                        let reason = DenyReason { rule, reason: "error".into() };
+                        let reason = DenyReason {
+                            rule,
+                            reason: "error".into(),
+                        };
                         return Ok(deny(event, findings.into_vec(), reason, notes));
                     }
                     OnError::Pass => {
@@ -105,8 +118,14 @@ impl Processor {
             }
         };
         if let Verdict::Deny(reason) = verdict {
-            let rule = findings.denied_by().map_or("pipeline", |id| &**id).to_owned();
-            let reason = DenyReason { rule, reason: reason.into_owned() };
+            let rule = findings
+                .denied_by()
+                .map_or("pipeline", |id| &**id)
+                .to_owned();
+            let reason = DenyReason {
+                rule,
+                reason: reason.into_owned(),
+            };
             return Ok(deny(event, findings.into_vec(), reason, notes));
         }
         let changed = message.is_changed();
@@ -115,12 +134,19 @@ impl Processor {
             enforce_limits(&mut callback, &message, &violations, &mut notes);
             if let Err(left) = body_limits(&callback) {
                 notes.push(format!("over the service limits: {}", field_list(&left)));
-                let reason = DenyReason { rule: "limits".into(), reason: "limit".into() };
+                let reason = DenyReason {
+                    rule: "limits".into(),
+                    reason: "limit".into(),
+                };
                 return Ok(deny(event, findings.into_vec(), reason, notes));
             }
         }
         let echoed = echo(received);
-        let decision = if changed && callback.channel_message != echoed { Decision::Update } else { Decision::Pass };
+        let decision = if changed && callback.channel_message != echoed {
+            Decision::Update
+        } else {
+            Decision::Pass
+        };
         Ok(Outcome {
             message_id: received.message_id.clone(),
             decision,
@@ -148,20 +174,29 @@ fn check_identity(event: &ProcessorEvent) -> Result<(), EventError> {
     if !(CALLBACK_ID_LEN.0..=CALLBACK_ID_LEN.1).contains(&callback_len) {
         return invalid(
             "CallbackId",
-            format!("must be {}-{} characters, got {callback_len}", CALLBACK_ID_LEN.0, CALLBACK_ID_LEN.1),
+            format!(
+                "must be {}-{} characters, got {callback_len}",
+                CALLBACK_ID_LEN.0, CALLBACK_ID_LEN.1
+            ),
         );
     }
     let id = &event.channel_message.message_id;
     if !(MESSAGE_ID_LEN.0..=MESSAGE_ID_LEN.1).contains(&id.len()) || !limits::is_id(id) {
         return invalid(
             "ChannelMessage.MessageId",
-            format!("must be 1-128 of letters, digits, '-' and '_' (got {} characters)", id.chars().count()),
+            format!(
+                "must be 1-128 of letters, digits, '-' and '_' (got {} characters)",
+                id.chars().count()
+            ),
         );
     }
     if let Some(arn) = &event.channel_message.channel_arn
         && !limits::is_valid_chime_arn(arn)
     {
-        return invalid("ChannelMessage.ChannelArn", "is not a valid Chime ARN".into());
+        return invalid(
+            "ChannelMessage.ChannelArn",
+            "is not a valid Chime ARN".into(),
+        );
     }
     Ok(())
 }
@@ -203,7 +238,12 @@ fn callback_for(event: &ProcessorEvent, message: &Message<'_>) -> CallbackReques
     }
 }
 
-fn deny(event: &ProcessorEvent, findings: Vec<crate::Finding>, reason: DenyReason, notes: Vec<String>) -> Outcome {
+fn deny(
+    event: &ProcessorEvent,
+    findings: Vec<crate::Finding>,
+    reason: DenyReason,
+    notes: Vec<String>,
+) -> Outcome {
     let received = &event.channel_message;
     Outcome {
         message_id: received.message_id.clone(),
@@ -231,7 +271,11 @@ fn body_limits(callback: &CallbackRequest) -> Result<(), limits::LimitViolations
         Ok(()) => Ok(()),
         Err(mut violations) => {
             violations.0.retain(|v| v.field != "ChannelArn");
-            if violations.0.is_empty() { Ok(()) } else { Err(violations) }
+            if violations.0.is_empty() {
+                Ok(())
+            } else {
+                Err(violations)
+            }
         }
     }
 }
@@ -256,11 +300,16 @@ fn enforce_limits(
     }
     if violations.touches("ChannelMessage.Metadata") && message.metadata_changed() {
         body.metadata = received.metadata.clone();
-        notes.push(format!("ChannelMessage.Metadata: edit dropped, over {} characters", limits::METADATA_MAX));
+        notes.push(format!(
+            "ChannelMessage.Metadata: edit dropped, over {} characters",
+            limits::METADATA_MAX
+        ));
     }
     if violations.touches("ChannelMessage.MessageAttributes") && message.attributes_changed() {
         body.message_attributes = received.message_attributes.clone();
-        notes.push("ChannelMessage.MessageAttributes: edit dropped, over the attribute limits".into());
+        notes.push(
+            "ChannelMessage.MessageAttributes: edit dropped, over the attribute limits".into(),
+        );
     }
     if violations.touches("ChannelMessage.PushNotification") {
         body.push_notification = None;

@@ -22,8 +22,8 @@ use chimeflow_core::{OnError, Pipeline, Processor, Rule};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use crate::registry::BuildFailure;
 use crate::Registry;
+use crate::registry::BuildFailure;
 
 /// The default configuration, embedded at build time.
 pub const EMBEDDED_CONFIG: &str = include_str!("../../../rules/chimeflow.toml");
@@ -55,7 +55,10 @@ impl ConfigSource {
         let name = path.display().to_string();
         match std::fs::read_to_string(path) {
             Ok(text) => Ok(Self { name, text }),
-            Err(error) => Err(ConfigError::whole_file(name, format!("cannot read: {error}"))),
+            Err(error) => Err(ConfigError::whole_file(
+                name,
+                format!("cannot read: {error}"),
+            )),
         }
     }
 
@@ -156,12 +159,19 @@ impl Config {
         for (key, value) in document.get_ref().iter() {
             match key.get_ref().as_ref() {
                 "on_error" => {
-                    on_error = serde::Deserialize::deserialize(ValueDeserializer::from(value.clone()))
-                        .map_err(|e: toml::de::Error| located.at(value.span(), Some("on_error"), e.message()))?;
+                    on_error =
+                        serde::Deserialize::deserialize(ValueDeserializer::from(value.clone()))
+                            .map_err(|e: toml::de::Error| {
+                                located.at(value.span(), Some("on_error"), e.message())
+                            })?;
                 }
                 "rules" => {
                     let DeValue::Array(items) = value.get_ref() else {
-                        return Err(located.at(value.span(), Some("rules"), "must be an array of tables ([[rules]])"));
+                        return Err(located.at(
+                            value.span(),
+                            Some("rules"),
+                            "must be an array of tables ([[rules]])",
+                        ));
                     };
                     for (index, item) in items.iter().enumerate() {
                         rules.push(build_rule(&located, registry, index, item)?);
@@ -208,33 +218,49 @@ fn build_rule(
         return Err(located.at(item.span(), Some(&at), "missing `type`"));
     };
     let Some(type_name) = type_value.get_ref().as_str() else {
-        return Err(located.at(type_value.span(), Some(&format!("{at}.type")), "must be a string"));
+        return Err(located.at(
+            type_value.span(),
+            Some(&format!("{at}.type")),
+            "must be a string",
+        ));
     };
     let Some(entry) = registry.get(type_name) else {
         return Err(located.at(
             type_value.span(),
             Some(&format!("{at}.type")),
-            &format!("unknown rule type; known types: {}", registry.type_names().join(", ")),
+            &format!(
+                "unknown rule type; known types: {}",
+                registry.type_names().join(", ")
+            ),
         ));
     };
     let mut options = table.clone();
     options.remove("type");
     let options = Spanned::new(item.span(), DeValue::Table(options));
-    entry.build(ValueDeserializer::from(options)).map_err(|failure| match failure {
-        BuildFailure::Options { path, span, message } => {
-            let key = path.map_or(at.clone(), |p| format!("{at}.{p}"));
-            located.at(span.unwrap_or(item.span()), Some(&key), &message)
-        }
-        BuildFailure::Build(error) => {
-            let span = error
-                .key
-                .as_deref()
-                .and_then(|k| table.get_key_value(k))
-                .map_or(item.span(), |(k, _)| k.span());
-            let key = error.key.as_ref().map_or(at.clone(), |k| format!("{at}.{k}"));
-            located.at(span, Some(&key), &error.message)
-        }
-    })
+    entry
+        .build(ValueDeserializer::from(options))
+        .map_err(|failure| match failure {
+            BuildFailure::Options {
+                path,
+                span,
+                message,
+            } => {
+                let key = path.map_or(at.clone(), |p| format!("{at}.{p}"));
+                located.at(span.unwrap_or(item.span()), Some(&key), &message)
+            }
+            BuildFailure::Build(error) => {
+                let span = error
+                    .key
+                    .as_deref()
+                    .and_then(|k| table.get_key_value(k))
+                    .map_or(item.span(), |(k, _)| k.span());
+                let key = error
+                    .key
+                    .as_ref()
+                    .map_or(at.clone(), |k| format!("{at}.{k}"));
+                located.at(span, Some(&key), &error.message)
+            }
+        })
 }
 
 /// Turns byte spans into lines and columns for errors.
@@ -263,7 +289,9 @@ impl<'a> Locator<'a> {
     fn toml_error(&self, key: Option<&str>, error: &toml::de::Error) -> ConfigError {
         match error.span() {
             Some(span) => self.at(span, key, error.message()),
-            None => ConfigError::whole_file(self.source.name.clone(), error.message().trim().to_owned()),
+            None => {
+                ConfigError::whole_file(self.source.name.clone(), error.message().trim().to_owned())
+            }
         }
     }
 }

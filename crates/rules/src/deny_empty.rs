@@ -13,7 +13,10 @@ What it does
   Denies a message whose content is empty or holds only white space and
   invisible characters (zero-width spaces and joiners, BOM, soft hyphen,
   bidi marks), which render as an empty bubble. Lex replies (ContentType
-  application/amz-chime-lex-msgs) are skipped: their content is JSON.
+  application/amz-chime-lex-msgs) are skipped: their content is JSON. An
+  event with no Content field at all is let through: the event format is
+  loosely documented and the service never accepts a message without
+  content, so a missing field is not an empty message.
 
 Options
   metadata_counts = false   when true, a message with blank content but
@@ -41,7 +44,8 @@ pub struct DenyEmptyConfig {
 
 impl RuleConfig for DenyEmptyConfig {
     const TYPE: &'static str = "deny-empty";
-    const SUMMARY: &'static str = "Deny messages that are empty or only white space and invisible characters.";
+    const SUMMARY: &'static str =
+        "Deny messages that are empty or only white space and invisible characters.";
     const DOC: &'static str = doc_text!();
 
     fn build(self) -> Result<Box<dyn Rule>, OptionError> {
@@ -61,7 +65,8 @@ impl Rule for DenyEmpty {
     }
 
     fn check(&self, message: &mut Message<'_>, _findings: &mut Findings) -> Verdict {
-        if message.is_lex() || !is_blank(message.content()) {
+        if message.is_lex() || message.received().content.is_none() || !is_blank(message.content())
+        {
             return Verdict::Continue;
         }
         if self.config.metadata_counts && message.metadata().is_some_and(|m| !m.is_empty()) {
@@ -109,8 +114,24 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_content_field_is_not_empty() {
+        let rule = DenyEmptyConfig::default().build().unwrap();
+        let received = ChannelMessage {
+            message_id: "m".into(),
+            ..Default::default()
+        };
+        assert!(
+            !rule
+                .check(&mut Message::new(&received), &mut Findings::new())
+                .is_deny()
+        );
+    }
+
+    #[test]
     fn metadata_counts_lets_attachments_through() {
-        let config = DenyEmptyConfig { metadata_counts: true };
+        let config = DenyEmptyConfig {
+            metadata_counts: true,
+        };
         assert!(!verdict(config.clone(), " ", Some("{\"file\":1}")).is_deny());
         assert!(verdict(config, " ", Some("")).is_deny());
     }

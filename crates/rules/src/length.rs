@@ -80,14 +80,21 @@ impl Default for LengthConfig {
 
 impl RuleConfig for LengthConfig {
     const TYPE: &'static str = "length";
-    const SUMMARY: &'static str = "Cap characters, bytes or lines; deny or truncate on a grapheme boundary.";
+    const SUMMARY: &'static str =
+        "Cap characters, bytes or lines; deny or truncate on a grapheme boundary.";
     const DOC: &'static str = doc_text!();
 
     fn build(self) -> Result<Box<dyn Rule>, OptionError> {
         if self.max_chars.is_none() && self.max_bytes.is_none() && self.max_lines.is_none() {
-            return Err(OptionError::rule("set at least one of max_chars, max_bytes, max_lines"));
+            return Err(OptionError::rule(
+                "set at least one of max_chars, max_bytes, max_lines",
+            ));
         }
-        for (key, value) in [("max_chars", self.max_chars), ("max_bytes", self.max_bytes), ("max_lines", self.max_lines)] {
+        for (key, value) in [
+            ("max_chars", self.max_chars),
+            ("max_bytes", self.max_bytes),
+            ("max_lines", self.max_lines),
+        ] {
             if value == Some(0) {
                 return Err(OptionError::new(key, "must be at least 1"));
             }
@@ -95,7 +102,10 @@ impl RuleConfig for LengthConfig {
         if self.action == LengthAction::Truncate {
             let suffix = Budget::measure(&self.suffix);
             if !self.fits(&suffix) {
-                return Err(OptionError::new("suffix", "is longer than the maxima allow"));
+                return Err(OptionError::new(
+                    "suffix",
+                    "is longer than the maxima allow",
+                ));
             }
         }
         Ok(Box::new(Length { config: self }))
@@ -199,11 +209,19 @@ mod tests {
         let mut message = Message::new(&received);
         let mut findings = Findings::new();
         let verdict = rule.check(&mut message, &mut findings);
-        let spans = findings.as_slice().iter().map(|f| (f.start, f.end)).collect();
+        let spans = findings
+            .as_slice()
+            .iter()
+            .map(|f| (f.start, f.end))
+            .collect();
         (verdict, message.content().to_owned(), spans)
     }
 
-    fn truncate(max_chars: Option<usize>, max_bytes: Option<usize>, max_lines: Option<usize>) -> LengthConfig {
+    fn truncate(
+        max_chars: Option<usize>,
+        max_bytes: Option<usize>,
+        max_lines: Option<usize>,
+    ) -> LengthConfig {
         LengthConfig {
             max_chars,
             max_bytes,
@@ -257,11 +275,17 @@ mod tests {
             max_bytes: Some(0),
             ..LengthConfig::default()
         };
-        assert_eq!(zero.build().unwrap_err().key.as_deref(), Some("max_bytes"));
+        assert_eq!(
+            zero.build().err().unwrap().key.as_deref(),
+            Some("max_bytes")
+        );
         let long_suffix = LengthConfig {
             suffix: "0123456789".into(),
             ..truncate(Some(5), None, None)
         };
-        assert_eq!(long_suffix.build().unwrap_err().key.as_deref(), Some("suffix"));
+        assert_eq!(
+            long_suffix.build().err().unwrap().key.as_deref(),
+            Some("suffix")
+        );
     }
 }

@@ -25,16 +25,18 @@ fn the_embedded_default_builds() {
 
 #[test]
 fn rules_keep_their_order() {
-    let config = parse(
-        "[[rules]]\ntype = \"length\"\nmax_chars = 5\n[[rules]]\ntype = \"deny-empty\"\n",
-    )
-    .unwrap();
+    let config =
+        parse("[[rules]]\ntype = \"length\"\nmax_chars = 5\n[[rules]]\ntype = \"deny-empty\"\n")
+            .unwrap();
     assert_eq!(config.rule_ids(), ["length", "deny-empty"]);
 }
 
 #[test]
 fn on_error_is_read() {
-    assert_eq!(parse("on_error = \"pass\"\n").unwrap().on_error, OnError::Pass);
+    assert_eq!(
+        parse("on_error = \"pass\"\n").unwrap().on_error,
+        OnError::Pass
+    );
     let e = error("on_error = \"maybe\"\n");
     assert_eq!((e.line, e.key.as_deref()), (Some(1), Some("on_error")));
 }
@@ -49,15 +51,60 @@ fn errors_name_file_line_and_key() {
     // (config, line, key, words the message must contain)
     let cases = [
         ("on_eror = \"deny\"\n", 1, "on_eror", "unknown key"),
-        ("[[rules]]\ntype = \"length\"\nmax_char = 5\n", 3, "rules[0].max_char", "unknown field"),
-        ("[[rules]]\ntype = \"length\"\nmax_chars = \"many\"\n", 3, "rules[0].max_chars", "invalid type"),
-        ("[[rules]]\ntype = \"length\"\nmax_chars = -1\n", 3, "rules[0].max_chars", "invalid value"),
-        ("[[rules]]\ntype = \"length\"\nmax_chars = 5\naction = \"explode\"\n", 4, "rules[0].action", "unknown variant"),
-        ("[[rules]]\ntype = \"length\"\n", 1, "rules[0]", "at least one"),
-        ("[[rules]]\ntype = \"length\"\n\nmax_bytes = 0\n", 4, "rules[0].max_bytes", "at least 1"),
-        ("[[rules]]\ntype = \"deny-empty\"\n[[rules]]\ntype = \"nope\"\n", 4, "rules[1].type", "unknown rule type"),
-        ("[[rules]]\nmax_chars = 5\n", 1, "rules[0]", "missing `type`"),
-        ("[[rules]]\ntype = 5\n", 2, "rules[0].type", "must be a string"),
+        (
+            "[[rules]]\ntype = \"length\"\nmax_char = 5\n",
+            3,
+            "rules[0].max_char",
+            "unknown field",
+        ),
+        (
+            "[[rules]]\ntype = \"length\"\nmax_chars = \"many\"\n",
+            3,
+            "rules[0].max_chars",
+            "invalid type",
+        ),
+        (
+            "[[rules]]\ntype = \"length\"\nmax_chars = -1\n",
+            3,
+            "rules[0].max_chars",
+            "invalid value",
+        ),
+        (
+            "[[rules]]\ntype = \"length\"\nmax_chars = 5\naction = \"explode\"\n",
+            4,
+            "rules[0].action",
+            "unknown variant",
+        ),
+        (
+            "[[rules]]\ntype = \"length\"\n",
+            1,
+            "rules[0]",
+            "at least one",
+        ),
+        (
+            "[[rules]]\ntype = \"length\"\n\nmax_bytes = 0\n",
+            4,
+            "rules[0].max_bytes",
+            "at least 1",
+        ),
+        (
+            "[[rules]]\ntype = \"deny-empty\"\n[[rules]]\ntype = \"nope\"\n",
+            4,
+            "rules[1].type",
+            "unknown rule type",
+        ),
+        (
+            "[[rules]]\nmax_chars = 5\n",
+            1,
+            "rules[0]",
+            "missing `type`",
+        ),
+        (
+            "[[rules]]\ntype = 5\n",
+            2,
+            "rules[0].type",
+            "must be a string",
+        ),
         ("rules = 5\n", 1, "rules", "array of tables"),
     ];
     for (text, line, key, words) in cases {
@@ -81,12 +128,16 @@ fn toml_syntax_errors_have_a_line() {
 #[test]
 fn unknown_rule_types_list_the_known_ones() {
     let e = error("[[rules]]\ntype = \"profanit\"\n");
-    assert!(e.message.contains("length") && e.message.contains("deny-empty"), "{e}");
+    assert!(
+        e.message.contains("length") && e.message.contains("deny-empty"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_missing_file_is_a_clear_error() {
-    let e = ConfigSource::from_file(std::path::Path::new("/nonexistent/chimeflow.toml")).unwrap_err();
+    let e =
+        ConfigSource::from_file(std::path::Path::new("/nonexistent/chimeflow.toml")).unwrap_err();
     assert_eq!(e.file, "/nonexistent/chimeflow.toml");
     assert!(e.message.contains("cannot read"), "{e}");
 }
@@ -97,7 +148,11 @@ fn registry_lists_documented_rules() {
     for entry in registry.entries() {
         assert!(!entry.summary.is_empty());
         for heading in ["What it does", "Options", "Example", "Limitations"] {
-            assert!(entry.doc.contains(heading), "{} lacks {heading}", entry.type_name);
+            assert!(
+                entry.doc.contains(heading),
+                "{} lacks {heading}",
+                entry.type_name
+            );
         }
     }
 }
