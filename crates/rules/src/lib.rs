@@ -18,5 +18,7 @@ mod text;
 pub mod deny_empty;
 pub mod length;
 
-pub use config::{CONFIG_ENV, Config, ConfigError, ConfigSource, EMBEDDED_CONFIG, EMBEDDED_CONFIG_NAME};
+pub use config::{
+    CONFIG_ENV, Config, ConfigError, ConfigSource, EMBEDDED_CONFIG, EMBEDDED_CONFIG_NAME,
+};
 pub use registry::{Registry, RuleEntry};

@@ -37,17 +37,24 @@ pub struct RuleEntry {
 
 impl std::fmt::Debug for RuleEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RuleEntry").field("type_name", &self.type_name).finish()
+        f.debug_struct("RuleEntry")
+            .field("type_name", &self.type_name)
+            .finish()
     }
 }
 
 impl RuleEntry {
-    pub(crate) fn build(&self, options: ValueDeserializer<'_>) -> Result<Box<dyn Rule>, BuildFailure> {
+    pub(crate) fn build(
+        &self,
+        options: ValueDeserializer<'_>,
+    ) -> Result<Box<dyn Rule>, BuildFailure> {
         (self.build)(options)
     }
 }
 
-fn build_with<C: RuleConfig>(options: ValueDeserializer<'_>) -> Result<Box<dyn Rule>, BuildFailure> {
+fn build_with<C: RuleConfig>(
+    options: ValueDeserializer<'_>,
+) -> Result<Box<dyn Rule>, BuildFailure> {
     let config: C = serde_path_to_error::deserialize(options).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
