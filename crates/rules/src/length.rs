@@ -250,7 +250,7 @@ mod tests {
             (truncate(None, None, Some(2)), "a\nb\nc\nd", "a\nb…"),
             // Never split a grapheme: the flag is two code points.
             (truncate(Some(3), None, None), "ab🇫🇷cd", "ab…"),
-            (truncate(Some(4), None, None), "ab🇫🇷cd", "ab🇫🇷…"),
+            (truncate(Some(5), None, None), "ab🇫🇷cd", "ab🇫🇷…"),
             // e + combining acute is one grapheme.
             (truncate(Some(2), None, None), "e\u{301}xyz", "…"),
             (truncate(Some(3), None, None), "e\u{301}xyz", "e\u{301}…"),
