@@ -1,1 +1,14 @@
-//! End-to-end tests live in tests/tests.
+//! chimeflow-e2e: end-to-end tests, and the local servers they need.
+//!
+//! - [`RuntimeApi`]: the Lambda Runtime API (next, response, error,
+//!   init/error, with the deadline header), so that the real `processor`
+//!   binary runs unmodified with `AWS_LAMBDA_RUNTIME_API` pointing at it.
+//! - [`ChimeStub`]: an HTTP server on 127.0.0.1 standing in for Chime SDK
+//!   Messaging, answering each request from a script (a status and error
+//!   code, a connection reset, or no answer at all) and recording it.
+
+mod chime_stub;
+mod runtime_api;
+
+pub use chime_stub::{ChimeStub, RecordedRequest, Reply};
+pub use runtime_api::{InvocationResult, RuntimeApi};

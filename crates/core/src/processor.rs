@@ -65,6 +65,12 @@ impl Processor {
         Self { pipeline, on_error }
     }
 
+    /// The same processor with another error policy.
+    pub fn with_on_error(mut self, on_error: OnError) -> Self {
+        self.on_error = on_error;
+        self
+    }
+
     /// The pipeline.
     pub fn pipeline(&self) -> &Pipeline {
         &self.pipeline

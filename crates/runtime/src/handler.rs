@@ -1,0 +1,230 @@
+//! One invocation: parse, process, call back once, log, measure.
+
+use std::fmt;
+use std::time::{Duration, Instant, SystemTime};
+
+use chimeflow_core::{CallbackRequest, Finding, Processor, ProcessorEvent};
+use lambda_runtime::{Diagnostic, LambdaEvent};
+use serde_json::value::RawValue;
+use serde_json::{Value, json};
+
+use crate::delivery::{Delivery, deliver};
+use crate::logging::InvocationRecord;
+use crate::salvage::Salvaged;
+use crate::{Callback, Settings, metrics};
+
+/// The processor's invocation handler, built once at cold start.
+pub struct Handler<C> {
+    processor: Processor,
+    callback: C,
+    settings: Settings,
+}
+
+/// Why an invocation failed. Lambda retries a failed asynchronous
+/// invocation (twice by default) and then sends it to the on-failure
+/// destination: a message is never silently dropped. Says what failed,
+/// never the content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvocationError {
+    /// `Chimeflow.UnusableEvent`, `Chimeflow.InvalidCallback`, `Chimeflow.CallbackFailed`.
+    pub error_type: &'static str,
+    /// What failed.
+    pub message: String,
+}
+
+impl fmt::Display for InvocationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error_type, self.message)
+    }
+}
+
+impl std::error::Error for InvocationError {}
+
+impl From<InvocationError> for Diagnostic {
+    fn from(error: InvocationError) -> Self {
+        Diagnostic {
+            error_type: error.error_type.into(),
+            error_message: error.message,
+        }
+    }
+}
+
+/// What processing produced, before calling back.
+struct Processed {
+    message_id: String,
+    channel: String,
+    decision: &'static str,
+    reason: Option<String>,
+    findings: Vec<Finding>,
+    request: CallbackRequest,
+}
+
+impl<C: Callback> Handler<C> {
+    /// A handler for `processor`, calling back through `callback`.
+    pub fn new(processor: Processor, callback: C, settings: Settings) -> Self {
+        Self {
+            processor,
+            callback,
+            settings,
+        }
+    }
+
+    /// The lambda_runtime entry point.
+    pub async fn invoke(
+        &self,
+        event: LambdaEvent<Box<RawValue>>,
+    ) -> Result<Value, InvocationError> {
+        let deadline = instant_of(event.context.deadline());
+        self.handle(
+            event.payload.get().as_bytes(),
+            deadline,
+            &event.context.request_id,
+        )
+        .await
+    }
+
+    /// Handles one event: succeeds when the message was called back (or
+    /// was already resolved), fails when Lambda must deliver it again.
+    pub async fn handle(
+        &self,
+        event: &[u8],
+        deadline: Instant,
+        request_id: &str,
+    ) -> Result<Value, InvocationError> {
+        let started = Instant::now();
+        let processed = self.process(event).inspect_err(|error| {
+            tracing::error!(request_id, error_type = error.error_type, error = %error.message, "cannot process event");
+        })?;
+        if let Err(violations) = processed.request.validate() {
+            let error = InvocationError {
+                error_type: "Chimeflow.InvalidCallback",
+                message: format!("the callback would break service limits: {violations}"),
+            };
+            tracing::error!(request_id, message_id = %processed.message_id, error = %error.message, "cannot call back");
+            return Err(error);
+        }
+        let pipeline = started.elapsed();
+        let callback_started = Instant::now();
+        let delivery = if self.settings.dry_run {
+            None
+        } else {
+            Some(
+                deliver(
+                    &self.callback,
+                    &processed.request,
+                    deadline,
+                    &self.settings.retry,
+                )
+                .await,
+            )
+        };
+        let record = InvocationRecord {
+            request_id,
+            message_id: &processed.message_id,
+            channel: &processed.channel,
+            outcome: processed.decision,
+            reason: processed.reason.as_deref(),
+            findings: &processed.findings,
+            pipeline,
+            callback: callback_started.elapsed(),
+            delivery: delivery.as_ref(),
+        };
+        record.log();
+        metrics::emit(&record);
+        if self.settings.dry_run {
+            crate::logging::log_dry_run(&processed.request);
+        }
+        let status = match &delivery {
+            None => "dry-run",
+            Some(Delivery::Delivered { .. }) => "delivered",
+            Some(Delivery::AlreadyResolved { .. }) => "already-resolved",
+            Some(Delivery::Exhausted { attempts, last }) => {
+                return Err(InvocationError {
+                    error_type: "Chimeflow.CallbackFailed",
+                    message: format!(
+                        "callback not accepted after {attempts} attempts before the deadline (last: {})",
+                        last.code()
+                    ),
+                });
+            }
+            Some(Delivery::Rejected { attempts, failure }) => {
+                return Err(InvocationError {
+                    error_type: "Chimeflow.CallbackRejected",
+                    message: format!(
+                        "callback refused after {attempts} attempts: {}",
+                        failure.code()
+                    ),
+                });
+            }
+        };
+        let mut response = json!({
+            "MessageId": processed.message_id,
+            "Outcome": processed.decision,
+            "Callback": status,
+            "Attempts": delivery.as_ref().map_or(0, Delivery::attempts),
+            "Findings": processed.findings,
+        });
+        if self.settings.dry_run {
+            // The developer asked to see it (sam local invoke prints it);
+            // it is the invocation result, not a log line.
+            response["Request"] = serde_json::to_value(&processed.request).unwrap_or(Value::Null);
+        }
+        Ok(response)
+    }
+
+    fn process(&self, bytes: &[u8]) -> Result<Processed, InvocationError> {
+        match ProcessorEvent::from_slice(bytes) {
+            Ok(event) => {
+                let outcome = self
+                    .processor
+                    .process(&event)
+                    .map_err(|error| InvocationError {
+                        error_type: "Chimeflow.UnusableEvent",
+                        message: error.to_string(),
+                    })?;
+                Ok(Processed {
+                    message_id: outcome.message_id,
+                    channel: event
+                        .channel_message
+                        .channel_arn
+                        .clone()
+                        .unwrap_or_default(),
+                    decision: outcome.decision.as_str(),
+                    reason: outcome.reason.map(|r| format!("{}/{}", r.rule, r.reason)),
+                    findings: outcome.findings,
+                    request: outcome.callback,
+                })
+            }
+            Err(parse_error) => {
+                let salvaged = Salvaged::from_json(bytes).ok_or_else(|| InvocationError {
+                    error_type: "Chimeflow.UnusableEvent",
+                    message: format!(
+                        "no CallbackId, ChannelArn and MessageId to answer: {parse_error}"
+                    ),
+                })?;
+                let request = salvaged.request(self.processor.on_error());
+                tracing::warn!(message_id = salvaged.message_id(), error = %parse_error, "malformed event; answering with on_error");
+                Ok(Processed {
+                    message_id: salvaged.message_id().to_owned(),
+                    channel: salvaged.channel_arn().to_owned(),
+                    decision: if request.delete_resource {
+                        "DENY"
+                    } else {
+                        "PASS"
+                    },
+                    reason: Some("event/malformed".into()),
+                    findings: Vec::new(),
+                    request,
+                })
+            }
+        }
+    }
+}
+
+/// The monotonic instant of a wall-clock deadline.
+fn instant_of(deadline: SystemTime) -> Instant {
+    let remaining = deadline
+        .duration_since(SystemTime::now())
+        .unwrap_or(Duration::ZERO);
+    Instant::now() + remaining
+}

@@ -1,0 +1,150 @@
+//! Logs: JSON lines through tracing, never message content.
+//!
+//! Lambda's JSON log format reads `timestamp`, `level` and `message`; the
+//! level comes from `RUST_LOG`, else `AWS_LAMBDA_LOG_LEVEL`, else `info`.
+
+use std::time::Duration;
+
+use chimeflow_core::{CallbackRequest, Finding};
+use tracing_subscriber::EnvFilter;
+
+use crate::Delivery;
+
+/// Libraries that log request and event bodies at debug or trace level
+/// (lambda_runtime logs the raw event, the HTTP stack the raw callback).
+/// They stay at `info` whatever RUST_LOG says: content never reaches logs.
+const CAPPED: &[&str] = &[
+    "lambda_runtime",
+    "lambda_runtime_api_client",
+    "aws_smithy_runtime",
+    "aws_smithy_runtime_api",
+    "aws_smithy_http_client",
+    "aws_smithy_http",
+    "aws_smithy_types",
+    "aws_sigv4",
+    "aws_runtime",
+    "aws_config",
+    "aws_sdk_chimesdkmessaging",
+    "hyper",
+    "hyper_util",
+    "h2",
+    "rustls",
+    "tower",
+];
+
+/// The filter: `RUST_LOG`, else `AWS_LAMBDA_LOG_LEVEL`, else `info`, with
+/// the libraries in [`CAPPED`] held at `info`.
+pub(crate) fn filter(rust_log: Option<&str>, lambda_level: Option<&str>) -> EnvFilter {
+    let spec = rust_log
+        .map(str::to_owned)
+        .or_else(|| lambda_level.map(str::to_ascii_lowercase))
+        .unwrap_or_else(|| "info".into());
+    let mut filter = EnvFilter::try_new(&spec).unwrap_or_else(|_| EnvFilter::new("info"));
+    for target in CAPPED {
+        if let Ok(directive) = format!("{target}=info").parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
+    filter
+}
+
+/// Installs the JSON subscriber (once; later calls do nothing).
+pub(crate) fn init() {
+    let filter = filter(
+        std::env::var("RUST_LOG").ok().as_deref(),
+        std::env::var("AWS_LAMBDA_LOG_LEVEL").ok().as_deref(),
+    );
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_target(false)
+        .with_env_filter(filter)
+        .with_writer(std::io::stdout)
+        .try_init();
+}
+
+/// What one invocation did, for its log line and its metrics.
+pub(crate) struct InvocationRecord<'a> {
+    pub request_id: &'a str,
+    pub message_id: &'a str,
+    pub channel: &'a str,
+    pub outcome: &'static str,
+    pub reason: Option<&'a str>,
+    pub findings: &'a [Finding],
+    pub pipeline: Duration,
+    pub callback: Duration,
+    pub delivery: Option<&'a Delivery>,
+}
+
+impl InvocationRecord<'_> {
+    /// The rule ids that reported findings, in first-seen order.
+    pub fn rules(&self) -> Vec<&str> {
+        let mut rules: Vec<&str> = Vec::new();
+        for finding in self.findings {
+            if !rules.contains(&&*finding.rule) {
+                rules.push(&finding.rule);
+            }
+        }
+        rules
+    }
+
+    /// The categories found, sorted.
+    pub fn categories(&self) -> Vec<&str> {
+        let mut categories: Vec<&str> = self.findings.iter().map(|f| &*f.category).collect();
+        categories.sort_unstable();
+        categories.dedup();
+        categories
+    }
+
+    fn callback_status(&self) -> String {
+        match self.delivery {
+            None => "dry-run".into(),
+            Some(Delivery::Delivered { .. }) => "delivered".into(),
+            Some(Delivery::AlreadyResolved { answer, .. }) => {
+                format!("already-resolved:{}", answer.code())
+            }
+            Some(Delivery::Exhausted { last, .. }) => format!("exhausted:{}", last.code()),
+            Some(Delivery::Rejected { failure, .. }) => format!("rejected:{}", failure.code()),
+        }
+    }
+
+    /// The one line per invocation.
+    pub fn log(&self) {
+        tracing::info!(
+            request_id = self.request_id,
+            message_id = self.message_id,
+            channel = self.channel,
+            outcome = self.outcome,
+            reason = self.reason,
+            rules = %self.rules().join(","),
+            categories = %self.categories().join(","),
+            findings = self.findings.len(),
+            pipeline_us = self.pipeline.as_micros() as u64,
+            callback_ms = self.callback.as_millis() as u64,
+            attempts = self.delivery.map_or(0, Delivery::attempts),
+            callback = %self.callback_status(),
+            "processed"
+        );
+    }
+}
+
+/// For `CHIMEFLOW_DRY_RUN`: the callback's shape, with every text field
+/// replaced by its size.
+pub(crate) fn log_dry_run(request: &CallbackRequest) {
+    let message = &request.channel_message;
+    let size = |field: &Option<String>| field.as_ref().map(String::len);
+    tracing::info!(
+        channel = request.channel_arn.as_deref().unwrap_or(""),
+        callback_id = %request.callback_id,
+        delete_resource = request.delete_resource,
+        message_id = %message.message_id,
+        content_bytes = size(&message.content),
+        metadata_bytes = size(&message.metadata),
+        attributes = message.message_attributes.as_ref().map(|a| a.len()),
+        sub_channel_id = message.sub_channel_id.as_deref(),
+        content_type = message.content_type.as_deref(),
+        "dry run: callback not sent (the invocation result holds it)"
+    );
+}

@@ -1,0 +1,141 @@
+//! ChannelFlowCallback through aws-sdk-chimesdkmessaging.
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_sdk_chimesdkmessaging::Client;
+use aws_sdk_chimesdkmessaging::config::http::HttpResponse;
+use aws_sdk_chimesdkmessaging::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_chimesdkmessaging::operation::channel_flow_callback::ChannelFlowCallbackError;
+use aws_sdk_chimesdkmessaging::types::{
+    ChannelMessageCallback, MessageAttributeValue, PushNotificationConfiguration,
+    PushNotificationType,
+};
+use chimeflow_core::CallbackRequest;
+
+use crate::{Callback, CallbackFailure};
+
+/// The production callback: one SDK client, built at cold start, with the
+/// SDK's own retries off (the delivery loop retries, throttling included,
+/// within the invocation's deadline).
+#[derive(Clone, Debug)]
+pub struct SdkCallback {
+    client: Client,
+}
+
+impl SdkCallback {
+    /// A client from the Lambda environment: region, credentials, and
+    /// `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING` / `AWS_ENDPOINT_URL` when set.
+    pub async fn from_env() -> Self {
+        let config = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(RetryConfig::disabled())
+            .load()
+            .await;
+        Self::new(Client::new(&config))
+    }
+
+    /// A callback sending through `client`.
+    pub fn new(client: Client) -> Self {
+        Self { client }
+    }
+}
+
+impl Callback for SdkCallback {
+    async fn send(&self, request: &CallbackRequest) -> Result<(), CallbackFailure> {
+        let message = to_sdk_message(request).map_err(|_| CallbackFailure::Other {
+            status: None,
+            code: "InvalidRequest".into(),
+        })?;
+        // CallbackId is always set: left unset, the SDK would invent one.
+        self.client
+            .channel_flow_callback()
+            .callback_id(&request.callback_id)
+            .set_channel_arn(request.channel_arn.clone())
+            .delete_resource(request.delete_resource)
+            .channel_message(message)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(classify)
+    }
+}
+
+fn to_sdk_message(
+    request: &CallbackRequest,
+) -> Result<ChannelMessageCallback, aws_sdk_chimesdkmessaging::error::BuildError> {
+    let message = &request.channel_message;
+    let attributes = message.message_attributes.as_ref().map(|attributes| {
+        attributes
+            .iter()
+            .map(|(key, value)| {
+                let value = MessageAttributeValue::builder()
+                    .set_string_values(Some(value.string_values.clone()))
+                    .build();
+                (key.clone(), value)
+            })
+            .collect()
+    });
+    let push = message.push_notification.as_ref().map(|push| {
+        PushNotificationConfiguration::builder()
+            .set_title(push.title.clone())
+            .set_body(push.body.clone())
+            .set_type(
+                push.notification_type
+                    .as_ref()
+                    .map(|t| PushNotificationType::from(t.as_str())),
+            )
+            .build()
+    });
+    ChannelMessageCallback::builder()
+        .message_id(&message.message_id)
+        .set_content(message.content.clone())
+        .set_metadata(message.metadata.clone())
+        .set_push_notification(push)
+        .set_message_attributes(attributes)
+        .set_sub_channel_id(message.sub_channel_id.clone())
+        .set_content_type(message.content_type.clone())
+        .build()
+}
+
+/// Maps an SDK error to what the delivery loop needs to know.
+fn classify(error: SdkError<ChannelFlowCallbackError, HttpResponse>) -> CallbackFailure {
+    match error {
+        SdkError::TimeoutError(_) => CallbackFailure::Timeout,
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => CallbackFailure::Timeout,
+        SdkError::DispatchFailure(_) => CallbackFailure::Connection,
+        SdkError::ResponseError(response) => match response.raw().status().as_u16() {
+            status if status >= 500 => CallbackFailure::Server { status },
+            status => CallbackFailure::Other {
+                status: Some(status),
+                code: "UnreadableResponse".into(),
+            },
+        },
+        SdkError::ServiceError(service) => {
+            let status = service.raw().status().as_u16();
+            let error = service.into_err();
+            match &error {
+                ChannelFlowCallbackError::ThrottledClientException(_) => CallbackFailure::Throttled,
+                ChannelFlowCallbackError::ServiceFailureException(_)
+                | ChannelFlowCallbackError::ServiceUnavailableException(_) => {
+                    CallbackFailure::Server { status }
+                }
+                ChannelFlowCallbackError::BadRequestException(_) => CallbackFailure::BadRequest {
+                    non_pending: error
+                        .message()
+                        .is_some_and(|m| m.to_ascii_lowercase().contains("non-pending")),
+                },
+                ChannelFlowCallbackError::ConflictException(_) => CallbackFailure::Conflict,
+                ChannelFlowCallbackError::ForbiddenException(_) => CallbackFailure::Forbidden,
+                _ if status == 429 => CallbackFailure::Throttled,
+                _ if status >= 500 => CallbackFailure::Server { status },
+                _ => CallbackFailure::Other {
+                    status: Some(status),
+                    code: error.code().unwrap_or("Unknown").to_owned(),
+                },
+            }
+        }
+        _ => CallbackFailure::Other {
+            status: None,
+            code: "RequestNotSent".into(),
+        },
+    }
+}
