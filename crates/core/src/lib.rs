@@ -46,6 +46,8 @@ mod pipeline;
 mod processor;
 mod rule;
 mod rule_config;
+mod selective;
+mod selector;
 mod wire_enum;
 
 pub use callback::{CallbackBody, CallbackRequest, ChannelMessageCallback, PushNotification};
@@ -62,6 +64,8 @@ pub use pipeline::Pipeline;
 pub use processor::{EventError, OnError, Processor};
 pub use rule::{Rule, Verdict};
 pub use rule_config::{OptionError, RuleConfig};
+pub use selective::Selective;
+pub use selector::{Selector, wildcard_match};
 
 /// The ContentType of Amazon Lex bot replies: their Content is JSON.
 pub const LEX_CONTENT_TYPE: &str = "application/amz-chime-lex-msgs";

@@ -11,6 +11,10 @@
 //! max_chars = 2000
 //! ```
 //!
+//! Every rule also takes `when`, a table that limits it to some messages
+//! (see [`chimeflow_core::Selector`]): `sender`, `not_sender`, `persistence`,
+//! `edits`, `content_type`.
+//!
 //! Unknown keys and bad values are errors naming the file, line, column and
 //! key; a bad configuration never half-loads.
 
@@ -18,7 +22,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
-use chimeflow_core::{OnError, Pipeline, Processor, Rule};
+use chimeflow_core::{OnError, Pipeline, Processor, Rule, Selective, Selector};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
@@ -236,8 +240,12 @@ fn build_rule(
     };
     let mut options = table.clone();
     options.remove("type");
+    let selector = match options.remove("when") {
+        Some(when) => Some(selector(located, &at, when)?),
+        None => None,
+    };
     let options = Spanned::new(item.span(), DeValue::Table(options));
-    entry
+    let rule = entry
         .build(ValueDeserializer::from(options))
         .map_err(|failure| match failure {
             BuildFailure::Options {
@@ -260,7 +268,44 @@ fn build_rule(
                     .map_or(at.clone(), |k| format!("{at}.{k}"));
                 located.at(span, Some(&key), &error.message)
             }
-        })
+        })?;
+    Ok(match selector {
+        Some(selector) if !selector.is_empty() => Box::new(Selective::new(rule, selector)),
+        _ => rule,
+    })
+}
+
+/// Reads a rule's `when` table (see [`Selector`]).
+fn selector(
+    located: &Locator<'_>,
+    at: &str,
+    when: Spanned<DeValue<'_>>,
+) -> Result<Selector, ConfigError> {
+    let span = when.span();
+    let key = format!("{at}.when");
+    let selector: Selector = serde_path_to_error::deserialize(ValueDeserializer::from(when))
+        .map_err(|error| {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            let key = if path == "." || path.is_empty() {
+                key.clone()
+            } else {
+                format!("{key}.{path}")
+            };
+            located.at(
+                inner.span().unwrap_or(span.clone()),
+                Some(&key),
+                inner.message(),
+            )
+        })?;
+    selector.validate().map_err(|error| {
+        let key = error
+            .key
+            .as_ref()
+            .map_or(key.clone(), |k| format!("{key}.{k}"));
+        located.at(span, Some(&key), &error.message)
+    })?;
+    Ok(selector)
 }
 
 /// Turns byte spans into lines and columns for errors.

@@ -17,6 +17,7 @@ mod text;
 
 pub mod deny_empty;
 pub mod length;
+pub mod tag;
 
 pub use config::{
     CONFIG_ENV, Config, ConfigError, ConfigSource, EMBEDDED_CONFIG, EMBEDDED_CONFIG_NAME,

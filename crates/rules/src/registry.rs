@@ -85,7 +85,8 @@ impl Registry {
         let mut registry = Self::empty();
         registry
             .register::<crate::deny_empty::DenyEmptyConfig>()
-            .register::<crate::length::LengthConfig>();
+            .register::<crate::length::LengthConfig>()
+            .register::<crate::tag::TagConfig>();
         registry
     }
 

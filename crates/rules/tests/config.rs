@@ -156,3 +156,54 @@ fn registry_lists_documented_rules() {
         }
     }
 }
+
+#[test]
+fn when_limits_a_rule_to_some_messages() {
+    use chimeflow_core::ProcessorEvent;
+    let config = parse(
+        "[[rules]]\ntype = \"length\"\nmax_chars = 3\nwhen = { sender = [\"*/user/guest-*\"], edits = false }\n",
+    )
+    .unwrap();
+    let processor = config.into_processor();
+    let event = |sender: &str, edited: bool| -> ProcessorEvent {
+        let mut value = serde_json::json!({
+            "CallbackId": "0123456789abcdef0123456789abcdef",
+            "ChannelMessage": {"MessageId": "m", "Content": "too long", "Sender": {"Arn": sender}}
+        });
+        if edited {
+            value["ChannelMessage"]["LastEditedTimestamp"] = "2026-01-01T00:00:00Z".into();
+        }
+        serde_json::from_value(value).unwrap()
+    };
+    let decision = |e: ProcessorEvent| processor.process(&e).unwrap().decision.as_str();
+    assert_eq!(decision(event("app/user/guest-1", false)), "DENY");
+    assert_eq!(decision(event("app/user/staff-1", false)), "PASS");
+    assert_eq!(decision(event("app/user/guest-1", true)), "PASS");
+}
+
+#[test]
+fn when_errors_name_their_key() {
+    let cases = [
+        (
+            "[[rules]]\ntype = \"deny-empty\"\nwhen = { sendr = [\"x\"] }\n",
+            "rules[0].when.sendr",
+            "unknown field",
+        ),
+        (
+            "[[rules]]\ntype = \"deny-empty\"\nwhen = { edits = \"yes\" }\n",
+            "rules[0].when.edits",
+            "invalid type",
+        ),
+        (
+            "[[rules]]\ntype = \"deny-empty\"\nwhen = { persistence = \"forever\" }\n",
+            "rules[0].when.persistence",
+            "PERSISTENT",
+        ),
+    ];
+    for (text, key, words) in cases {
+        let e = error(text);
+        assert_eq!(e.line, Some(3), "{e}");
+        assert_eq!(e.key.as_deref(), Some(key), "{e}");
+        assert!(e.message.contains(words), "{e}");
+    }
+}

@@ -148,3 +148,56 @@ pub(crate) fn log_dry_run(request: &CallbackRequest) {
         "dry run: callback not sent (the invocation result holds it)"
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tracing::Level;
+    use tracing_subscriber::layer::SubscriberExt;
+
+    fn enabled(filter: EnvFilter, check: impl Fn() -> bool) -> bool {
+        let subscriber = tracing_subscriber::registry().with(filter);
+        tracing::subscriber::with_default(subscriber, check)
+    }
+
+    #[test]
+    fn body_logging_libraries_stay_at_info() {
+        let trace_all = || filter(Some("trace"), None);
+        assert!(enabled(
+            trace_all(),
+            || tracing::enabled!(target: "chimeflow_runtime", Level::TRACE)
+        ));
+        assert!(!enabled(
+            trace_all(),
+            || tracing::enabled!(target: "lambda_runtime", Level::TRACE)
+        ));
+        assert!(!enabled(
+            trace_all(),
+            || tracing::enabled!(target: "aws_smithy_runtime::client", Level::DEBUG)
+        ));
+        assert!(enabled(
+            trace_all(),
+            || tracing::enabled!(target: "lambda_runtime", Level::INFO)
+        ));
+        let explicit = filter(Some("lambda_runtime=trace"), None);
+        assert!(!enabled(
+            explicit,
+            || tracing::enabled!(target: "lambda_runtime", Level::TRACE)
+        ));
+    }
+
+    #[test]
+    fn lambda_log_level_applies_without_rust_log() {
+        assert!(!enabled(
+            filter(None, Some("WARN")),
+            || tracing::enabled!(target: "chimeflow_runtime", Level::INFO)
+        ));
+        assert!(enabled(
+            filter(None, None),
+            || tracing::enabled!(target: "chimeflow_runtime", Level::INFO)
+        ));
+        assert!(enabled(filter(Some("debug"), Some("WARN")), || {
+            tracing::enabled!(target: "chimeflow_runtime", Level::DEBUG)
+        }));
+    }
+}

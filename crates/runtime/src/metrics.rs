@@ -78,3 +78,63 @@ pub(crate) fn emit(record: &InvocationRecord<'_>) {
         let _ = writeln!(out, "{document}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use chimeflow_core::{Field, Finding};
+
+    fn finding(rule: &str, category: &'static str) -> Finding {
+        Finding {
+            rule: Arc::from(rule),
+            category: category.into(),
+            field: Field::Content,
+            start: 0,
+            end: 1,
+        }
+    }
+
+    #[test]
+    fn one_document_per_invocation_and_per_rule_category() {
+        let findings = vec![
+            finding("pii", "EMAIL"),
+            finding("pii", "EMAIL"),
+            finding("pii", "PHONE"),
+        ];
+        let delivery = crate::Delivery::Delivered { attempts: 2 };
+        let record = InvocationRecord {
+            request_id: "r",
+            message_id: "m",
+            channel: "c",
+            outcome: "UPDATE",
+            reason: None,
+            findings: &findings,
+            pipeline: Duration::from_micros(42),
+            callback: Duration::from_millis(7),
+            delivery: Some(&delivery),
+        };
+        let documents = documents(&record);
+        assert_eq!(documents.len(), 3);
+        assert_eq!(documents[0]["Outcome"], "UPDATE");
+        assert_eq!(documents[0]["PipelineLatency"], 42);
+        assert_eq!(documents[0]["CallbackAttempts"], 2);
+        let emails = documents.iter().find(|d| d["Category"] == "EMAIL").unwrap();
+        assert_eq!(emails["Findings"], 2);
+        assert_eq!(
+            emails["_aws"]["CloudWatchMetrics"][0]["Dimensions"][0],
+            serde_json::json!(["Rule", "Category"])
+        );
+        for document in &documents {
+            // Every metric a directive names has a value in the document.
+            for metric in document["_aws"]["CloudWatchMetrics"][0]["Metrics"]
+                .as_array()
+                .unwrap()
+            {
+                assert!(document.get(metric["Name"].as_str().unwrap()).is_some());
+            }
+        }
+    }
+}
