@@ -79,6 +79,8 @@ pub struct RecordedRequest {
     pub body: Vec<u8>,
     /// The reply it got.
     pub reply: Reply,
+    /// Which TCP connection carried it (1 for the first accepted).
+    pub connection: u64,
 }
 
 impl RecordedRequest {
@@ -100,6 +102,7 @@ impl RecordedRequest {
 struct Shared {
     script: Mutex<VecDeque<Reply>>,
     requests: Mutex<Vec<RecordedRequest>>,
+    probes: Mutex<Vec<RecordedRequest>>,
 }
 
 /// A running stand-in.
@@ -116,11 +119,14 @@ impl ChimeStub {
         let shared = Arc::new(Shared {
             script: Mutex::new(script.into()),
             requests: Mutex::default(),
+            probes: Mutex::default(),
         });
         let serving = shared.clone();
         tokio::spawn(async move {
+            let mut connection = 0;
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, serving.clone()));
+                connection += 1;
+                tokio::spawn(serve(stream, serving.clone(), connection));
             }
         });
         Self { address, shared }
@@ -131,18 +137,49 @@ impl ChimeStub {
         format!("http://{}", self.address)
     }
 
-    /// Every request so far.
+    /// Every API request (POST) so far.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.requests.lock().unwrap().clone()
     }
+
+    /// Unsigned GET requests (connection warm-up), answered 403 as the
+    /// service answers a request without credentials; they use no script.
+    pub fn probes(&self) -> Vec<RecordedRequest> {
+        self.shared.probes.lock().unwrap().clone()
+    }
 }
 
-async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
+async fn serve(mut stream: TcpStream, shared: Arc<Shared>, connection: u64) {
     let mut buffer = Vec::new();
     loop {
         let Some(request) = read_request(&mut stream, &mut buffer).await else {
             return;
         };
+        if request.0 == "GET" {
+            let (method, target, headers, body) = request;
+            let reply = Reply::Error {
+                status: 403,
+                code: "MissingAuthenticationTokenException",
+                message: "Missing Authentication Token",
+            };
+            shared.probes.lock().unwrap().push(RecordedRequest {
+                method,
+                target,
+                headers,
+                body,
+                reply,
+                connection,
+            });
+            let answer = response(
+                403,
+                Some("MissingAuthenticationTokenException"),
+                r#"{"message":"Missing Authentication Token"}"#,
+            );
+            if stream.write_all(&answer).await.is_err() {
+                return;
+            }
+            continue;
+        }
         let reply = shared
             .script
             .lock()
@@ -179,6 +216,7 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>) {
             headers,
             body,
             reply: reply.clone(),
+            connection,
         });
         match answer {
             Some(bytes) => {

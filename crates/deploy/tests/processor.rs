@@ -256,6 +256,18 @@ async fn a_clean_message_is_echoed_once() {
         })
     );
     assert_botocore_valid(&requests);
+    // The connection was opened during init with an unsigned GET, and the
+    // first callback reused it: no handshake on the message's time.
+    let probes = chime.probes();
+    assert_eq!(probes.len(), 1, "one warm-up request");
+    assert!(
+        probes[0].header("authorization").is_none(),
+        "the warm-up is not signed"
+    );
+    assert_eq!(
+        requests[0].connection, probes[0].connection,
+        "the callback reused the warm connection"
+    );
     let processed: Vec<Value> = processor
         .lines()
         .into_iter()

@@ -26,6 +26,7 @@ mod metrics;
 mod salvage;
 mod sdk;
 mod settings;
+mod warm;
 
 pub use callback::{Callback, CallbackFailure};
 pub use delivery::{Delivery, RetryPolicy, deliver};

@@ -10,6 +10,7 @@ use aws_sdk_chimesdkmessaging::types::{
     ChannelMessageCallback, MessageAttributeValue, PushNotificationConfiguration,
     PushNotificationType,
 };
+use aws_smithy_runtime_api::client::http::http_client_fn;
 use chimeflow_core::CallbackRequest;
 
 use crate::{Callback, CallbackFailure};
@@ -25,11 +26,25 @@ pub struct SdkCallback {
 impl SdkCallback {
     /// A client from the Lambda environment: region, credentials, and
     /// `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING` / `AWS_ENDPOINT_URL` when set.
+    /// The HTTPS connection to the endpoint is opened during init (see
+    /// [`crate::warm`]), so the first callback does not pay the handshake.
     pub async fn from_env() -> Self {
-        let config = aws_config::defaults(BehaviorVersion::latest())
+        let connector = crate::warm::build_connector();
+        let for_sdk = connector.clone();
+        let load = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(RetryConfig::disabled())
-            .load()
-            .await;
+            .http_client(http_client_fn(move |_, _| for_sdk.clone()))
+            .load();
+        let (config, warmed) = tokio::join!(load, crate::warm::warm(&connector));
+        match warmed {
+            Ok(Some(status)) => {
+                tracing::info!(status, "callback endpoint connection opened during init")
+            }
+            Ok(None) => tracing::info!("no endpoint to warm (AWS_REGION unset)"),
+            Err(error) => {
+                tracing::warn!(error = %error, "could not open the endpoint connection during init")
+            }
+        }
         Self::new(Client::new(&config))
     }
 
