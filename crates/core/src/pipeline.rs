@@ -35,6 +35,11 @@ impl Pipeline {
         self.rules.iter().map(|(id, _)| &**id)
     }
 
+    /// The rules, in order.
+    pub fn into_rules(self) -> Vec<Box<dyn Rule>> {
+        self.rules.into_iter().map(|(_, rule)| rule).collect()
+    }
+
     /// How many rules there are.
     pub fn len(&self) -> usize {
         self.rules.len()

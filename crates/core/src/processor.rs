@@ -71,6 +71,11 @@ impl Processor {
         self
     }
 
+    /// The pipeline's rules, in order.
+    pub fn into_rules(self) -> Vec<Box<dyn Rule>> {
+        self.pipeline.into_rules()
+    }
+
     /// The pipeline.
     pub fn pipeline(&self) -> &Pipeline {
         &self.pipeline

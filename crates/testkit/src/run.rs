@@ -1,0 +1,91 @@
+//! Running one rule and checking what it did.
+
+use std::ops::Range;
+
+use chimeflow_core::{Findings, Message, ProcessorEvent, Rule, Verdict};
+
+use crate::EventBuilder;
+
+/// What a rule did to one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleRun {
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// The content after it ran.
+    pub content: String,
+    /// The metadata after it ran.
+    pub metadata: Option<String>,
+    /// The (category, byte span) of each finding, in the original content.
+    pub findings: Vec<(String, Range<usize>)>,
+    /// Whether it changed anything.
+    pub changed: bool,
+}
+
+/// Runs `rule` on a default test message with this content.
+pub fn run_rule(rule: &dyn Rule, content: &str) -> RuleRun {
+    run_rule_on(rule, &EventBuilder::new().content(content).build())
+}
+
+/// Runs `rule` on `event`'s message.
+pub fn run_rule_on(rule: &dyn Rule, event: &ProcessorEvent) -> RuleRun {
+    let mut message = Message::new(&event.channel_message);
+    let mut findings = Findings::new();
+    let verdict = rule.check(&mut message, &mut findings);
+    RuleRun {
+        verdict,
+        content: message.content().to_owned(),
+        metadata: message.metadata().map(str::to_owned),
+        findings: findings
+            .as_slice()
+            .iter()
+            .map(|f| (f.category.to_string(), f.span()))
+            .collect(),
+        changed: message.is_changed(),
+    }
+}
+
+/// What a row of a table test expects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expect<'a> {
+    /// Unchanged, no findings.
+    Pass,
+    /// Unchanged but with findings in these categories.
+    Found(&'a [&'a str]),
+    /// The content becomes exactly this.
+    Becomes(&'a str),
+    /// Denied with this reason.
+    Deny(&'a str),
+}
+
+/// Runs `rule` on every row's input and checks the expectation, reporting
+/// every failing row at once.
+pub fn assert_table(rule: &dyn Rule, rows: &[(&str, Expect<'_>)]) {
+    let mut failures = Vec::new();
+    for (input, expect) in rows {
+        let run = run_rule(rule, input);
+        let categories: Vec<&str> = run.findings.iter().map(|(c, _)| c.as_str()).collect();
+        let ok = match expect {
+            Expect::Pass => {
+                run.verdict == Verdict::Continue && !run.changed && run.findings.is_empty()
+            }
+            Expect::Found(wanted) => {
+                run.verdict == Verdict::Continue && !run.changed && categories == *wanted
+            }
+            Expect::Becomes(output) => run.verdict == Verdict::Continue && run.content == *output,
+            Expect::Deny(reason) => run.verdict == Verdict::deny(reason.to_string()),
+        };
+        if !ok {
+            failures.push(format!(
+                "{input:?}: expected {expect:?}, got {:?} {:?} {categories:?}",
+                run.verdict, run.content
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows failed:\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
+}
