@@ -143,7 +143,7 @@ mod tests {
             if len > 3000 {
                 panic!("boom");
             }
-            findings.report(if n % 2 == 0 { "even" } else { "odd" }, 0..len + 5);
+            findings.report(if n.is_multiple_of(2) { "even" } else { "odd" }, 0..len + 5);
             message.set_content("z".repeat(5000));
             Verdict::Continue
         }
