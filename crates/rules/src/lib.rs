@@ -17,6 +17,7 @@ mod text;
 
 pub mod deny_empty;
 pub mod length;
+pub mod pii;
 pub mod tag;
 
 pub use config::{

@@ -86,6 +86,7 @@ impl Registry {
         registry
             .register::<crate::deny_empty::DenyEmptyConfig>()
             .register::<crate::length::LengthConfig>()
+            .register::<crate::pii::PiiConfig>()
             .register::<crate::tag::TagConfig>();
         registry
     }
