@@ -69,12 +69,18 @@ impl ConfigSource {
     /// `explicit` if given, else the file `$CHIMEFLOW_CONFIG` names (when
     /// set and not empty), else the embedded default.
     pub fn resolve(explicit: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::resolve_or(explicit, Self::embedded())
+    }
+
+    /// As [`ConfigSource::resolve`], with `default` in place of the
+    /// embedded chimeflow default (a custom processor embeds its own).
+    pub fn resolve_or(explicit: Option<&Path>, default: ConfigSource) -> Result<Self, ConfigError> {
         if let Some(path) = explicit {
             return Self::from_file(path);
         }
         match std::env::var_os(CONFIG_ENV) {
             Some(path) if !path.is_empty() => Self::from_file(Path::new(&path)),
-            _ => Ok(Self::embedded()),
+            _ => Ok(default),
         }
     }
 }

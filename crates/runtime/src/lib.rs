@@ -38,10 +38,21 @@ use std::process::ExitCode;
 
 use chimeflow_rules::{Config, Registry};
 
-/// Runs the processor Lambda with the rule types of `registry`: loads the
-/// configuration (refusing to start, through the Runtime API's init error,
-/// when it is bad), builds the SDK client once, and serves invocations.
+/// Runs the processor Lambda with the rule types of `registry` and the
+/// embedded chimeflow default configuration (or `$CHIMEFLOW_CONFIG`).
 pub fn main(registry: Registry) -> ExitCode {
+    main_with_config(registry, chimeflow_rules::ConfigSource::embedded())
+}
+
+/// Runs the processor Lambda with the rule types of `registry`: loads the
+/// configuration (`$CHIMEFLOW_CONFIG`, else `default_config`, which a custom
+/// processor embeds with `include_str!`), refusing to start, through the
+/// Runtime API's init error, when it is bad; builds the SDK client once; and
+/// serves invocations.
+pub fn main_with_config(
+    registry: Registry,
+    default_config: chimeflow_rules::ConfigSource,
+) -> ExitCode {
     logging::init();
     quiet_panics();
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -55,7 +66,7 @@ pub fn main(registry: Registry) -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        match serve(registry).await {
+        match serve(registry, default_config).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 tracing::error!(error = %error, "processor stopped");
@@ -80,12 +91,15 @@ fn quiet_panics() {
     }));
 }
 
-async fn serve(registry: Registry) -> Result<(), lambda_runtime::Error> {
+async fn serve(
+    registry: Registry,
+    default_config: chimeflow_rules::ConfigSource,
+) -> Result<(), lambda_runtime::Error> {
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(message) => return fail_init("Chimeflow.BadEnvironment", message).await,
     };
-    let config = match chimeflow_rules::ConfigSource::resolve(None)
+    let config = match chimeflow_rules::ConfigSource::resolve_or(None, default_config)
         .and_then(|source| Config::parse(&source, &registry))
     {
         Ok(config) => config,

@@ -1,6 +1,6 @@
 //! The example's processor: the built-in rules plus `competitor-mentions`,
-//! configured by rules/chimeflow.toml next to this crate (point
-//! CHIMEFLOW_CONFIG at it, or embed your own as the built-in processor does).
+//! configured by rules/chimeflow.toml next to this crate, embedded at build
+//! time (`CHIMEFLOW_CONFIG` still overrides it).
 
 use std::process::ExitCode;
 
@@ -9,5 +9,9 @@ use chimeflow_example_custom_rule::CompetitorMentionsConfig;
 fn main() -> ExitCode {
     let mut registry = chimeflow_rules::Registry::builtin();
     registry.register::<CompetitorMentionsConfig>();
-    chimeflow_runtime::main(registry)
+    let config = chimeflow_rules::ConfigSource {
+        name: "<embedded examples/custom-rule/rules/chimeflow.toml>".into(),
+        text: include_str!("../rules/chimeflow.toml").into(),
+    };
+    chimeflow_runtime::main_with_config(registry, config)
 }
