@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod failure;
 mod input;
+mod new;
 mod process;
 mod rules_cmd;
 mod synthetic;
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
         Command::Process(args) => process::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Rules(args) => rules_cmd::run(&args),
+        Command::New(args) => new::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -266,8 +266,8 @@ fn build_rule(
                 let span = error
                     .key
                     .as_deref()
-                    .and_then(|k| table.get_key_value(k))
-                    .map_or(item.span(), |(k, _)| k.span());
+                    .and_then(|k| option_span(table, k))
+                    .unwrap_or(item.span());
                 let key = error
                     .key
                     .as_ref()
@@ -279,6 +279,21 @@ fn build_rule(
         Some(selector) if !selector.is_empty() => Box::new(Selective::new(rule, selector)),
         _ => rule,
     })
+}
+
+/// Where option `key` is in a rule's table: the key itself, or for
+/// `name[i]` the i-th element of the array `name` (else `name`).
+fn option_span(table: &DeTable<'_>, key: &str) -> Option<Range<usize>> {
+    if let Some((k, _)) = table.get_key_value(key) {
+        return Some(k.span());
+    }
+    let (name, index) = key.strip_suffix(']')?.split_once('[')?;
+    let (k, value) = table.get_key_value(name)?;
+    let element = match (value.get_ref(), index.parse::<usize>()) {
+        (DeValue::Array(items), Ok(i)) => items.get(i).map(Spanned::span),
+        _ => None,
+    };
+    Some(element.unwrap_or(k.span()))
 }
 
 /// Reads a rule's `when` table (see [`Selector`]).

@@ -16,8 +16,12 @@ mod registry;
 mod text;
 
 pub mod deny_empty;
+pub mod keyword;
 pub mod length;
+pub mod links;
 pub mod pii;
+pub mod profanity;
+pub mod regex_rule;
 pub mod tag;
 
 pub use config::{

@@ -86,8 +86,12 @@ impl Registry {
         registry
             .register::<crate::deny_empty::DenyEmptyConfig>()
             .register::<crate::length::LengthConfig>()
+            .register::<crate::tag::TagConfig>()
             .register::<crate::pii::PiiConfig>()
-            .register::<crate::tag::TagConfig>();
+            .register::<crate::keyword::KeywordConfig>()
+            .register::<crate::regex_rule::RegexConfig>()
+            .register::<crate::links::LinksConfig>()
+            .register::<crate::profanity::ProfanityConfig>();
         registry
     }
 

@@ -1,0 +1,588 @@
+//! The `profanity` rule: finds swear words, sexual terms, insults and slurs,
+//! even when disguised, and masks them, denies the message, or only reports.
+
+mod lists;
+mod mask;
+mod matcher;
+mod normalize;
+
+use std::cell::RefCell;
+use std::ops::Range;
+
+use chimeflow_core::{Findings, Message, OptionError, Rule, RuleConfig, Verdict};
+use serde::Deserialize;
+
+pub use lists::{Category, Severity};
+pub use mask::MaskStyle;
+
+use lists::Entry;
+use matcher::{Hit, Matcher, Starred};
+use normalize::View;
+
+macro_rules! doc_text {
+    () => {
+        r#"profanity: find swear words, sexual terms, insults and slurs, even disguised; mask, deny or tag.
+
+What it does
+  Searches a normalised view of the content with one Aho-Corasick automaton
+  built from a word list (rules/profanity/<language>.txt: each word has a
+  category and a severity). The view undoes case, leetspeak (4 @ 3 1 ! 0 $ 5
+  7 9 ...), letters spelled out with separators ("f u c k", "f.u.c.k",
+  "b_l_o_w"), repeated letters ("fuuuck"), Unicode confusables (Cyrillic and
+  Greek look-alikes, fullwidth, mathematical letters; decancer's tables),
+  diacritics, invisible characters (ZWSP, ZWJ, ZWNJ, BOM, soft hyphen) and a
+  vowel written as * ("sh*t"). A word matches only as a whole word, with
+  common inflections (-s -es -ed -er -ing -in -y -ies ...), so "assassin",
+  "Scunthorpe", "cocktail", "class" or "Dickens" never match; the allow list
+  (the language's and yours) wins over a block match it covers. Every match is
+  mapped back to exact bytes of the original, widened to whole graphemes.
+  Each match is one finding whose category is the word's list category:
+  "sexual", "slur", "insult" or "general". Lex replies (ContentType
+  application/amz-chime-lex-msgs) hold JSON and are skipped.
+
+Options
+  action       = "mask"         "mask", "deny" (reason "profanity") or "tag"
+                                (findings only, for a later `tag` rule)
+  mask_style   = "asterisks"    "asterisks" (one * per visible character),
+                                "first-letter" (f***), "grawlix" (@#$%) or
+                                "fixed" (the replacement below)
+  replacement  = "****"         the text used by mask_style = "fixed"
+  min_severity = "moderate"     "mild", "moderate" or "severe": act on words
+                                at least this strong
+  categories   = ["sexual", "slur", "insult", "general"]   categories acted on
+  language     = "en"           which embedded list to use (en)
+  block        = []             extra words: "word", or a table
+                                { word = "...", category = "general",
+                                  severity = "moderate" } (those defaults)
+  allow        = []             extra words or phrases never to flag
+
+Example
+  [[rules]]
+  type = "profanity"
+  action = "mask"
+  mask_style = "first-letter"
+  min_severity = "mild"
+  block = ["frak", { word = "smeg", category = "insult", severity = "mild" }]
+  allow = ["dickensian"]
+
+Limitations
+  A word list, not a language model: it knows no context ("that was sick"),
+  and misses words it does not list and novel spellings (a consonant written
+  as *, two different vowels starred in one word, two letters swapped).
+  Spelled-out letters are joined from three letters on, with the same one to
+  three separators between each ("a s s" right after a lone "I" or "a"
+  joins with it and is missed). With "fixed" a
+  replacement longer than the word can grow the message; past the 4 KB limit
+  the processor falls back to one * per masked character. English only
+  for now; the list format holds other languages.
+"#
+    };
+}
+
+/// What to do with a message that holds a match.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProfanityAction {
+    /// Replace each match (see [`MaskStyle`]).
+    #[default]
+    Mask,
+    /// Deny the message.
+    Deny,
+    /// Report findings only.
+    Tag,
+}
+
+/// An extra block word from the configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ExtraWord {
+    /// A word, category "general", severity "moderate".
+    Word(String),
+    /// A word with its category and severity.
+    Full {
+        /// The word.
+        word: String,
+        /// Its category.
+        #[serde(default = "general")]
+        category: Category,
+        /// Its severity.
+        #[serde(default)]
+        severity: Severity,
+    },
+}
+
+fn general() -> Category {
+    Category::General
+}
+
+#[doc = doc_text!()]
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProfanityConfig {
+    /// Mask, deny or tag.
+    pub action: ProfanityAction,
+    /// How masked words look.
+    pub mask_style: MaskStyle,
+    /// The text for `mask_style = "fixed"`.
+    pub replacement: String,
+    /// The weakest severity acted on.
+    pub min_severity: Severity,
+    /// The categories acted on.
+    pub categories: Vec<Category>,
+    /// The embedded list to use.
+    pub language: String,
+    /// Extra block words.
+    pub block: Vec<ExtraWord>,
+    /// Extra allow words or phrases.
+    pub allow: Vec<String>,
+}
+
+impl Default for ProfanityConfig {
+    fn default() -> Self {
+        Self {
+            action: ProfanityAction::Mask,
+            mask_style: MaskStyle::Asterisks,
+            replacement: "****".into(),
+            min_severity: Severity::Moderate,
+            categories: Category::ALL.to_vec(),
+            language: "en".into(),
+            block: Vec::new(),
+            allow: Vec::new(),
+        }
+    }
+}
+
+impl RuleConfig for ProfanityConfig {
+    const TYPE: &'static str = "profanity";
+    const SUMMARY: &'static str = "Find swear words, sexual terms, insults and slurs, even disguised (leet, spacing, look-alikes); mask, deny or tag.";
+    const DOC: &'static str = doc_text!();
+
+    fn build(self) -> Result<Box<dyn Rule>, OptionError> {
+        let text = lists::embedded(&self.language).ok_or_else(|| {
+            let known: Vec<_> = lists::LANGUAGES.iter().map(|(code, _)| *code).collect();
+            OptionError::new(
+                "language",
+                format!(
+                    "no list for {:?} (available: {})",
+                    self.language,
+                    known.join(", ")
+                ),
+            )
+        })?;
+        let list = lists::parse(text).map_err(|e| {
+            OptionError::new(
+                "language",
+                format!("the embedded {} list is invalid: {e}", self.language),
+            )
+        })?;
+        if self.categories.is_empty() {
+            return Err(OptionError::new("categories", "name at least one category"));
+        }
+        if self.action == ProfanityAction::Mask
+            && self.mask_style == MaskStyle::Fixed
+            && self.replacement.is_empty()
+        {
+            return Err(OptionError::new(
+                "replacement",
+                "must not be empty with mask_style = \"fixed\"",
+            ));
+        }
+        let mut entries: Vec<Entry> = list.block;
+        for extra in &self.block {
+            let (word, category, severity) = match extra {
+                ExtraWord::Word(word) => (word.clone(), Category::General, Severity::Moderate),
+                ExtraWord::Full {
+                    word,
+                    category,
+                    severity,
+                } => (word.clone(), *category, *severity),
+            };
+            entries.push(Entry {
+                word: word.to_lowercase(),
+                category,
+                severity,
+                infix: false,
+                exact: false,
+            });
+        }
+        entries
+            .retain(|e| e.severity >= self.min_severity && self.categories.contains(&e.category));
+        let mut allow = list.allow;
+        allow.extend(self.allow.iter().map(|w| w.to_lowercase()));
+        let matcher = Matcher::new(entries, &allow).map_err(|word| {
+            let key = if self.allow.iter().any(|w| w.to_lowercase() == word) {
+                "allow"
+            } else {
+                "block"
+            };
+            OptionError::new(
+                key,
+                "a word has no letters to match, or a block word holds a space",
+            )
+        })?;
+        Ok(Box::new(Profanity {
+            config: self,
+            matcher,
+        }))
+    }
+}
+
+/// The built rule.
+#[derive(Debug)]
+pub struct Profanity {
+    config: ProfanityConfig,
+    matcher: Matcher,
+}
+
+/// Per-thread scratch space: the view and match buffers are reused, so a
+/// message with no match allocates nothing once they have grown.
+#[derive(Debug, Default)]
+struct Scratch {
+    view: View,
+    hits: Vec<Hit>,
+    allowed: Vec<(usize, usize)>,
+    starred: Starred,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = const {
+        RefCell::new(Scratch { view: View::new(), hits: Vec::new(), allowed: Vec::new(), starred: Starred::new() })
+    };
+}
+
+impl Profanity {
+    /// The matched spans of `text` (merged, grapheme-aligned) with the
+    /// category of the strongest word in each.
+    fn scan(&self, text: &str) -> Vec<(Range<usize>, Category)> {
+        let run = |scratch: &mut Scratch| {
+            scratch.view.build(text);
+            self.matcher.find(
+                &scratch.view,
+                &mut scratch.hits,
+                &mut scratch.allowed,
+                &mut scratch.starred,
+            );
+            let mut spans: Vec<(Range<usize>, Category, Severity)> = Vec::new();
+            for hit in &scratch.hits {
+                let from = scratch.view.spans[hit.start].0 as usize;
+                let to = scratch.view.spans[hit.end - 1].1 as usize;
+                let span = mask::grapheme_floor(text, from)..mask::grapheme_ceil(text, to);
+                let entry = &self.matcher.entries[hit.entry];
+                match spans.last_mut() {
+                    Some(last) if span.start < last.0.end => {
+                        last.0.end = last.0.end.max(span.end);
+                        if entry.severity > last.2 {
+                            (last.1, last.2) = (entry.category, entry.severity);
+                        }
+                    }
+                    _ => spans.push((span, entry.category, entry.severity)),
+                }
+            }
+            spans
+                .into_iter()
+                .map(|(span, category, _)| (span, category))
+                .collect()
+        };
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => run(&mut scratch),
+            Err(_) => run(&mut Scratch::default()),
+        })
+    }
+}
+
+impl Rule for Profanity {
+    fn id(&self) -> &str {
+        ProfanityConfig::TYPE
+    }
+
+    fn check(&self, message: &mut Message<'_>, findings: &mut Findings) -> Verdict {
+        if message.is_lex() || message.content().is_empty() {
+            return Verdict::Continue;
+        }
+        let spans = self.scan(message.content());
+        if spans.is_empty() {
+            return Verdict::Continue;
+        }
+        for (span, category) in &spans {
+            findings.report(category.as_str(), span.clone());
+        }
+        match self.config.action {
+            ProfanityAction::Deny => Verdict::deny("profanity"),
+            ProfanityAction::Tag => Verdict::Continue,
+            ProfanityAction::Mask => {
+                let text = message.content();
+                let edits: Vec<(Range<usize>, String)> = spans
+                    .into_iter()
+                    .map(|(span, _)| {
+                        let masked = mask::mask(
+                            &text[span.clone()],
+                            self.config.mask_style,
+                            &self.config.replacement,
+                        );
+                        (span, masked)
+                    })
+                    .collect();
+                message.replace_content(edits);
+                Verdict::Continue
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chimeflow_core::ChannelMessage;
+
+    fn run(
+        config: ProfanityConfig,
+        content: &str,
+    ) -> (Verdict, String, Vec<(usize, usize, String)>) {
+        let rule = config.build().unwrap();
+        let received = ChannelMessage {
+            message_id: "m".into(),
+            content: Some(content.into()),
+            ..Default::default()
+        };
+        let mut message = Message::new(&received);
+        let mut findings = Findings::new();
+        let verdict = rule.check(&mut message, &mut findings);
+        let spans = findings
+            .as_slice()
+            .iter()
+            .map(|f| (f.start, f.end, f.category.to_string()))
+            .collect();
+        (verdict, message.content().to_owned(), spans)
+    }
+
+    fn masked(content: &str) -> String {
+        run(ProfanityConfig::default(), content).1
+    }
+
+    #[test]
+    fn evasions_are_masked() {
+        let cases = [
+            ("what the fuck", "what the ****"),
+            ("FuCkInG hell", "******* hell"),
+            ("you sh*t", "you ****"),
+            ("f u c k off", "******* off"),
+            ("f.u.c.k", "*******"),
+            ("b_l_o_w_j_o_b", "*************"),
+            ("fuuuuuck", "********"),
+            ("4rs3h01e", "********"),
+            ("j4ck@$5 here", "******* here"),
+            ("сunt", "****"),
+            ("ｆｕｃｋ", "****"),
+            ("𝐬𝐡𝐢𝐭", "****"),
+            ("fùçkîñg", "*******"),
+            ("cocks\u{200B}ucker", "**********"),
+            ("motherfuckers!", "*************!"),
+            ("bitches", "*******"),
+            ("pussies", "*******"),
+            ("shitty code", "****** code"),
+            ("whoring", "*******"),
+            ("pus5ie5", "*******"),
+            ("d*ldo", "*****"),
+            ("5h17!", "****!"),
+            ("a$$", "***"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(masked(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn scunthorpe_words_pass() {
+        for clean in [
+            "assassin",
+            "Scunthorpe",
+            "cocktail",
+            "Essex",
+            "class",
+            "bass",
+            "therapist",
+            "snigger",
+            "Dickens",
+            "grape",
+            "shiitake",
+            "analysis",
+            "document",
+            "Cockburn",
+            "Penistone",
+            "arsenal",
+            "cocker spaniel",
+            "cum laude",
+            "cumin",
+            "spicy",
+            "passage",
+            "Dickinson",
+            "scrapbook",
+            "hello",
+            "button",
+            "Niger",
+            "dido",
+            "as",
+            "version 5.5.1",
+            "a55",
+            "10:01",
+            "I am a b c",
+            "Sussex",
+            "cockatoo",
+            "assess",
+            "assessment",
+        ] {
+            assert_eq!(masked(clean), clean, "{clean:?}");
+        }
+    }
+
+    #[test]
+    fn findings_use_list_categories_and_original_spans() {
+        let (_, _, spans) = run(ProfanityConfig::default(), "oh f.u.c.k, you kike");
+        assert_eq!(
+            spans,
+            vec![(3, 10, "general".into()), (16, 20, "slur".into())]
+        );
+    }
+
+    #[test]
+    fn actions_and_styles() {
+        let deny = ProfanityConfig {
+            action: ProfanityAction::Deny,
+            ..Default::default()
+        };
+        let (verdict, text, spans) = run(deny, "total shithead");
+        assert_eq!(verdict, Verdict::deny("profanity"));
+        assert_eq!((text.as_str(), spans.len()), ("total shithead", 1));
+        let tag = ProfanityConfig {
+            action: ProfanityAction::Tag,
+            ..Default::default()
+        };
+        let (verdict, text, spans) = run(tag, "total shithead");
+        assert_eq!(
+            (verdict, text.as_str(), spans.len()),
+            (Verdict::Continue, "total shithead", 1)
+        );
+        let styles = [
+            (MaskStyle::FirstLetter, "f***ing great"),
+            (MaskStyle::Grawlix, "@#$%&!@ great"),
+            (MaskStyle::Fixed, "[bleep] great"),
+        ];
+        for (mask_style, expected) in styles {
+            let config = ProfanityConfig {
+                mask_style,
+                replacement: "[bleep]".into(),
+                ..Default::default()
+            };
+            let out = run(config, "fucking great").1;
+            let expected = if mask_style == MaskStyle::FirstLetter {
+                "f****** great"
+            } else {
+                expected
+            };
+            assert_eq!(out, expected, "{mask_style:?}");
+        }
+    }
+
+    #[test]
+    fn options_filter_and_extend() {
+        let mild = ProfanityConfig {
+            min_severity: Severity::Mild,
+            ..Default::default()
+        };
+        assert_eq!(run(mild, "damn it").1, "**** it");
+        assert_eq!(
+            masked("damn it"),
+            "damn it",
+            "mild words are off by default"
+        );
+        let slurs_only = ProfanityConfig {
+            categories: vec![Category::Slur],
+            ..Default::default()
+        };
+        assert_eq!(run(slurs_only, "shit kike").1, "shit ****");
+        let extra = ProfanityConfig {
+            block: vec![
+                ExtraWord::Word("frak".into()),
+                ExtraWord::Full {
+                    word: "smeg".into(),
+                    category: Category::Insult,
+                    severity: Severity::Severe,
+                },
+            ],
+            allow: vec!["shitake".into()],
+            ..Default::default()
+        };
+        let (_, text, spans) = run(extra, "fr4kking smeg shitake shit");
+        assert_eq!(text, "******** **** shitake ****");
+        assert_eq!(spans[1].2, "insult");
+    }
+
+    #[test]
+    fn lex_replies_are_skipped() {
+        let rule = ProfanityConfig::default().build().unwrap();
+        let received = ChannelMessage {
+            message_id: "m".into(),
+            content: Some("{\"text\":\"shit\"}".into()),
+            content_type: Some(chimeflow_core::LEX_CONTENT_TYPE.into()),
+            ..Default::default()
+        };
+        let mut message = Message::new(&received);
+        assert_eq!(
+            rule.check(&mut message, &mut Findings::new()),
+            Verdict::Continue
+        );
+        assert!(!message.is_changed());
+    }
+
+    #[test]
+    fn bad_options_fail_at_build() {
+        let cases: [(ProfanityConfig, &str); 4] = [
+            (
+                ProfanityConfig {
+                    language: "xx".into(),
+                    ..Default::default()
+                },
+                "language",
+            ),
+            (
+                ProfanityConfig {
+                    categories: vec![],
+                    ..Default::default()
+                },
+                "categories",
+            ),
+            (
+                ProfanityConfig {
+                    block: vec![ExtraWord::Word("!!".into())],
+                    ..Default::default()
+                },
+                "block",
+            ),
+            (
+                ProfanityConfig {
+                    mask_style: MaskStyle::Fixed,
+                    replacement: String::new(),
+                    ..Default::default()
+                },
+                "replacement",
+            ),
+        ];
+        for (config, key) in cases {
+            assert_eq!(
+                config.build().err().and_then(|e| e.key).as_deref(),
+                Some(key)
+            );
+        }
+    }
+
+    #[test]
+    fn config_parses_from_toml() {
+        let config: ProfanityConfig = toml::from_str(
+            "action = \"deny\"\nmask_style = \"first-letter\"\nblock = [\"frak\", { word = \"smeg\", severity = \"mild\" }]",
+        )
+        .unwrap();
+        assert_eq!(config.action, ProfanityAction::Deny);
+        assert_eq!(config.block.len(), 2);
+        assert!(toml::from_str::<ProfanityConfig>("colour = 1").is_err());
+    }
+}
