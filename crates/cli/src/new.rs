@@ -16,10 +16,16 @@ const FILES: &[(&str, &str)] = &[
     ("src/main.rs", include_str!("scaffold/main.rs.in")),
     ("src/lib.rs", include_str!("scaffold/lib.rs.in")),
     ("src/rule.rs", include_str!("scaffold/rule.rs.in")),
-    ("rules/chimeflow.toml", include_str!("scaffold/chimeflow.toml.in")),
+    (
+        "rules/chimeflow.toml",
+        include_str!("scaffold/chimeflow.toml.in"),
+    ),
     ("template.yaml", include_str!("../../../template.yaml")),
     ("env.json", include_str!("scaffold/env.json.in")),
-    ("events/message.json", include_str!("scaffold/message.json.in")),
+    (
+        "events/message.json",
+        include_str!("scaffold/message.json.in"),
+    ),
     ("README.md", include_str!("scaffold/README.md.in")),
     (".gitignore", "/target\n/.aws-sam\n"),
 ];
@@ -31,11 +37,23 @@ pub fn run(args: &NewArgs) -> Result<ExitCode, Failure> {
         None => directory
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| Failure::Usage("give a directory with a name, e.g. `chimeflow new my-processor`".into()))?,
+            .ok_or_else(|| {
+                Failure::Usage(
+                    "give a directory with a name, e.g. `chimeflow new my-processor`".into(),
+                )
+            })?,
     };
     check_name(&name)?;
-    if directory.exists() && directory.read_dir().map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(Failure::Usage(format!("{} exists and is not empty", directory.display())));
+    if directory.exists()
+        && directory
+            .read_dir()
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(Failure::Usage(format!(
+            "{} exists and is not empty",
+            directory.display()
+        )));
     }
     let chimeflow = chimeflow_path(args.chimeflow_path.as_deref())?;
     for (path, template) in FILES {
@@ -46,7 +64,11 @@ pub fn run(args: &NewArgs) -> Result<ExitCode, Failure> {
         }
         std::fs::write(&target, text).map_err(|error| write_failure(&target, error))?;
     }
-    println!("created {} ({name}), using chimeflow from {}", directory.display(), chimeflow.display());
+    println!(
+        "created {} ({name}), using chimeflow from {}",
+        directory.display(),
+        chimeflow.display()
+    );
     println!("next: cd {} && cargo test", directory.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -58,7 +80,9 @@ fn write_failure(path: &Path, error: std::io::Error) -> Failure {
 /// A crate name: starts with a letter; letters, digits, `-`, `_`.
 fn check_name(name: &str) -> Result<(), Failure> {
     let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         && name.len() <= 64;
     if valid {
         Ok(())
@@ -86,7 +110,12 @@ fn missing(path: &Path) -> Failure {
 }
 
 fn render(template: &str, name: &str, chimeflow: &Path) -> String {
-    let dep = |folder: &str| format!("{{ path = \"{}\" }}", chimeflow.join("crates").join(folder).display());
+    let dep = |folder: &str| {
+        format!(
+            "{{ path = \"{}\" }}",
+            chimeflow.join("crates").join(folder).display()
+        )
+    };
     template
         .replace("{{name}}", name)
         .replace("{{crate}}", &name.replace('-', "_"))

@@ -10,7 +10,15 @@ fn a_scaffold_has_every_file_and_no_placeholder() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("chat-guard");
     let root = root().canonicalize().unwrap();
-    let run = chimeflow(&["new", target.to_str().unwrap(), "--chimeflow-path", root.to_str().unwrap()], b"");
+    let run = chimeflow(
+        &[
+            "new",
+            target.to_str().unwrap(),
+            "--chimeflow-path",
+            root.to_str().unwrap(),
+        ],
+        b"",
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     for file in [
         "Cargo.toml",
@@ -23,7 +31,8 @@ fn a_scaffold_has_every_file_and_no_placeholder() {
         "events/message.json",
         "README.md",
     ] {
-        let text = std::fs::read_to_string(target.join(file)).unwrap_or_else(|_| panic!("{file} missing"));
+        let text =
+            std::fs::read_to_string(target.join(file)).unwrap_or_else(|_| panic!("{file} missing"));
         assert!(!text.contains("{{"), "{file} keeps a placeholder");
     }
     let manifest = std::fs::read_to_string(target.join("Cargo.toml")).unwrap();
@@ -36,17 +45,37 @@ fn a_scaffold_has_every_file_and_no_placeholder() {
 #[test]
 fn it_refuses_what_it_should() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("existing.txt"), "x").unwrap();
+    let taken = dir.path().join("taken");
+    std::fs::create_dir(&taken).unwrap();
+    std::fs::write(taken.join("existing.txt"), "x").unwrap();
     let root = root().canonicalize().unwrap();
     let root = root.to_str().unwrap();
     let cases: Vec<(Vec<String>, &str)> = vec![
-        (vec!["new".into(), dir.path().display().to_string(), "--chimeflow-path".into(), root.into()], "not empty"),
         (
-            vec!["new".into(), dir.path().join("9lives").display().to_string(), "--chimeflow-path".into(), root.into()],
+            vec![
+                "new".into(),
+                taken.display().to_string(),
+                "--chimeflow-path".into(),
+                root.into(),
+            ],
+            "not empty",
+        ),
+        (
+            vec![
+                "new".into(),
+                dir.path().join("9lives").display().to_string(),
+                "--chimeflow-path".into(),
+                root.into(),
+            ],
             "not a valid crate name",
         ),
         (
-            vec!["new".into(), dir.path().join("ok").display().to_string(), "--chimeflow-path".into(), "/nonexistent".into()],
+            vec![
+                "new".into(),
+                dir.path().join("ok").display().to_string(),
+                "--chimeflow-path".into(),
+                "/nonexistent".into(),
+            ],
             "no chimeflow checkout",
         ),
     ];
