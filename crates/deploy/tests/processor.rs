@@ -561,3 +561,37 @@ async fn personal_data_never_reaches_the_logs() {
     }
     assert!(!output.contains("it's me"));
 }
+
+/// An empty service-specific override (as `sam local` writes one left
+/// blank in env.json) is treated as unset: the global `AWS_ENDPOINT_URL`
+/// is used, for the warm-up and the callback alike, and nothing panics.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_service_endpoint_falls_back_to_the_global_one() {
+    let api = RuntimeApi::start().await;
+    let chime = ChimeStub::start(vec![]).await;
+    let endpoint = chime.endpoint();
+    let processor = Processor::spawn(
+        &processor_binary(),
+        &api,
+        &chime,
+        &[
+            ("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING", ""),
+            ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ],
+    );
+    let result = api.invoke(&event("msg-global", "hello"), DEADLINE).await;
+    assert_eq!(
+        response(&result)["Callback"],
+        "delivered",
+        "{}",
+        processor.output()
+    );
+    let requests = chime.requests();
+    assert_eq!(requests.len(), 1);
+    assert_callback_shape(&requests[0]);
+    assert_eq!(
+        chime.probes().len(),
+        1,
+        "the warm-up went to the same endpoint"
+    );
+}

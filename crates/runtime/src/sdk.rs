@@ -25,7 +25,8 @@ pub struct SdkCallback {
 
 impl SdkCallback {
     /// A client from the Lambda environment: region, credentials, and
-    /// `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING` / `AWS_ENDPOINT_URL` when set.
+    /// `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING` / `AWS_ENDPOINT_URL` when set and
+    /// not empty.
     /// The HTTPS connection to the endpoint is opened during init (see
     /// [`crate::warm`]), so the first callback does not pay the handshake.
     pub async fn from_env() -> Self {
@@ -45,7 +46,12 @@ impl SdkCallback {
                 tracing::warn!(error = %error, "could not open the endpoint connection during init")
             }
         }
-        Self::new(Client::new(&config))
+        // The override is set on the client config explicitly, empty values
+        // filtered: set there, it takes precedence over the SDK's own
+        // environment lookup, which would take an empty variable as the URL.
+        let mut client_config = aws_sdk_chimesdkmessaging::config::Builder::from(&config);
+        client_config.set_endpoint_url(crate::warm::configured_endpoint());
+        Self::new(Client::from_conf(client_config.build()))
     }
 
     /// A callback sending through `client`.

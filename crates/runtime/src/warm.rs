@@ -48,17 +48,41 @@ pub(crate) fn build_connector() -> SharedHttpConnector {
     )
 }
 
-/// The endpoint the SDK will call: the service-specific override, the
-/// global override, else the regional endpoint.
-pub(crate) fn endpoint() -> Option<String> {
-    std::env::var("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING")
-        .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
-        .ok()
-        .filter(|url| !url.is_empty())
-        .or_else(|| {
-            let region = std::env::var("AWS_REGION").ok()?;
-            Some(format!("https://messaging-chime.{region}.amazonaws.com/"))
-        })
+/// The endpoint override in the environment: the first non-empty of
+/// `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING` and `AWS_ENDPOINT_URL`.
+///
+/// An empty value counts as unset. The SDK would otherwise take an empty
+/// service-specific variable (`sam local` and env.json templates leave them
+/// blank) as the endpoint and panic on the first request.
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` turns overrides off, as it
+/// does for every AWS SDK.
+pub(crate) fn configured_endpoint() -> Option<String> {
+    let ignored = std::env::var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    if ignored {
+        return None;
+    }
+    first_non_empty([
+        std::env::var("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING").ok(),
+        std::env::var("AWS_ENDPOINT_URL").ok(),
+    ])
+}
+
+fn first_non_empty(candidates: [Option<String>; 2]) -> Option<String> {
+    candidates
+        .into_iter()
+        .flatten()
+        .map(|url| url.trim().to_owned())
+        .find(|url| !url.is_empty())
+}
+
+/// The endpoint the SDK will call: the override, else the regional
+/// endpoint.
+fn endpoint() -> Option<String> {
+    configured_endpoint().or_else(|| {
+        let region = std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty())?;
+        Some(format!("https://messaging-chime.{region}.amazonaws.com/"))
+    })
 }
 
 /// Opens the connection; returns the status the endpoint answered.
@@ -80,4 +104,24 @@ pub(crate) async fn warm(connector: &SharedHttpConnector) -> Result<Option<u16>,
     tokio::time::timeout(WARM_TIMEOUT, exchange)
         .await
         .unwrap_or_else(|_| Err("timed out".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_non_empty;
+
+    #[test]
+    fn an_empty_override_counts_as_unset() {
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            first_non_empty([some(""), some("http://g")]),
+            some("http://g")
+        );
+        assert_eq!(first_non_empty([some(" "), None]), None);
+        assert_eq!(
+            first_non_empty([some("http://s"), some("http://g")]),
+            some("http://s")
+        );
+        assert_eq!(first_non_empty([None, None]), None);
+    }
 }
