@@ -38,6 +38,11 @@ fn a_scaffold_has_every_file_and_no_placeholder() {
     let manifest = std::fs::read_to_string(target.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"chat-guard\""));
     assert!(manifest.contains(&format!("path = \"{}/crates/core\"", root.display())));
+    let template = std::fs::read_to_string(target.join("template.yaml")).unwrap();
+    assert!(
+        template.contains("CodeUri: .\n"),
+        "SAM builds the scaffold's own crate"
+    );
     let main = std::fs::read_to_string(target.join("src/main.rs")).unwrap();
     assert!(main.contains("use chat_guard::rule::NoShoutingConfig;"));
 }
