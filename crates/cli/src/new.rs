@@ -21,7 +21,7 @@ const FILES: &[(&str, &str)] = &[
         include_str!("scaffold/chimeflow.toml.in"),
     ),
     ("template.yaml", include_str!("../../../template.yaml")),
-    ("env.json", include_str!("scaffold/env.json.in")),
+    ("env.json", include_str!("../../../env.json")),
     (
         "events/message.json",
         include_str!("scaffold/message.json.in"),
