@@ -298,10 +298,22 @@ impl View {
         // Digits and symbols read as letters inside words: with two letters
         // ("k!k3"), with a symbol ("a$$"), or in a longer token ("5h17"),
         // but not in numbers ("10:01", "9.8.4") or short codes ("A55").
-        let letters = (from..to)
-            .filter(|&i| src.unit(i).kind == Kind::Letter)
-            .count();
-        let symbols = (from..to).any(|i| src.unit(i).kind == Kind::Symbol);
+        let (mut letters, mut symbols) = (0, false);
+        for index in from..to {
+            match src.unit(index).kind {
+                Kind::Letter => letters += 1,
+                Kind::Symbol => symbols = true,
+                _ => {}
+            }
+        }
+        if first == last && letters == to - from {
+            // The common case, a plain word: letters only, no leetspeak.
+            for index in from..to {
+                let unit = src.unit(index);
+                self.push(unit.ch, unit.start, unit.end);
+            }
+            return;
+        }
         let leet = letters >= 2 || (letters == 1 && (symbols || to - from >= 4));
         for t in first..=last {
             let (start, end) = self.tokens[t];
@@ -323,6 +335,7 @@ impl View {
     }
 
     /// Appends a view byte, collapsing repeats and double boundaries.
+    #[inline(always)]
     fn push(&mut self, byte: u8, start: u32, end: u32) {
         let last = self.bytes.last().copied();
         if byte == BOUNDARY {
