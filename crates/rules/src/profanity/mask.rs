@@ -25,6 +25,25 @@ const GRAWLIX: &[u8] = b"@#$%&!";
 /// The replacement for `word` (whole graphemes of the original). Except for
 /// `Fixed`, it is never longer in bytes than `word`.
 pub(super) fn mask(word: &str, style: MaskStyle, replacement: &str) -> String {
+    if word.is_ascii() && !word.contains('\r') {
+        // ASCII without CR: every byte is a visible grapheme of its own.
+        return match style {
+            MaskStyle::Asterisks => "*".repeat(word.len()),
+            MaskStyle::FirstLetter => {
+                let mut out = String::with_capacity(word.len());
+                out.push_str(&word[..1.min(word.len())]);
+                out.extend(std::iter::repeat_n('*', word.len().saturating_sub(1)));
+                out
+            }
+            MaskStyle::Grawlix => GRAWLIX
+                .iter()
+                .cycle()
+                .take(word.len())
+                .map(|&b| char::from(b))
+                .collect(),
+            MaskStyle::Fixed => replacement.to_owned(),
+        };
+    }
     let mut visible = word
         .graphemes(true)
         .filter(|g| !g.chars().all(is_invisible));
@@ -50,6 +69,9 @@ pub(super) fn mask(word: &str, style: MaskStyle, replacement: &str) -> String {
 
 /// The grapheme boundary at or before `at`.
 pub(super) fn grapheme_floor(text: &str, at: usize) -> usize {
+    if ascii_boundary(text, at) {
+        return at;
+    }
     let mut cursor = GraphemeCursor::new(at, text.len(), true);
     match cursor.is_boundary(text, 0) {
         Ok(true) => at,
@@ -59,6 +81,9 @@ pub(super) fn grapheme_floor(text: &str, at: usize) -> usize {
 
 /// The grapheme boundary at or after `at`.
 pub(super) fn grapheme_ceil(text: &str, at: usize) -> usize {
+    if ascii_boundary(text, at) {
+        return at;
+    }
     let mut cursor = GraphemeCursor::new(at, text.len(), true);
     match cursor.is_boundary(text, 0) {
         Ok(true) => at,
@@ -68,6 +93,19 @@ pub(super) fn grapheme_ceil(text: &str, at: usize) -> usize {
             .flatten()
             .unwrap_or(text.len()),
     }
+}
+
+/// Whether `at` is certainly a grapheme boundary without running the
+/// segmentation rules: the ends of the text, or between two ASCII bytes
+/// other than CR LF (every rule that joins two characters involves CR LF or
+/// a non-ASCII character).
+fn ascii_boundary(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    if at == 0 || at >= bytes.len() {
+        return true;
+    }
+    let (before, after) = (bytes[at - 1], bytes[at]);
+    before.is_ascii() && after.is_ascii() && !(before == b'\r' && after == b'\n')
 }
 
 #[cfg(test)]
@@ -98,5 +136,38 @@ mod tests {
         assert_eq!(grapheme_floor(text, 2), 1);
         assert_eq!(grapheme_floor(text, 0), 0);
         assert_eq!(grapheme_ceil(text, text.len()), text.len());
+    }
+
+    #[test]
+    fn the_ascii_shortcuts_agree_with_the_segmentation_rules() {
+        let slow = |text: &str, at: usize| {
+            let mut cursor = GraphemeCursor::new(at, text.len(), true);
+            cursor.is_boundary(text, 0).unwrap()
+        };
+        for text in [
+            "a\r\nb",
+            "ab\u{301}c",
+            "x\u{200D}y",
+            "\u{1F469}\u{200D}\u{1F467} ok",
+            "a\u{0E33}b",
+            "\u{0600}1 abc",
+            "f*ck\tsh!t",
+        ] {
+            for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                if ascii_boundary(text, at) {
+                    assert!(slow(text, at), "{text:?} at {at}");
+                }
+            }
+        }
+        for style in [
+            MaskStyle::Asterisks,
+            MaskStyle::FirstLetter,
+            MaskStyle::Grawlix,
+        ] {
+            for word in ["fuck", "sh*t", "a", "b-i-t-c-h"] {
+                let visible = word.graphemes(true).count();
+                assert_eq!(mask(word, style, "").chars().count(), visible, "{word}");
+            }
+        }
     }
 }
