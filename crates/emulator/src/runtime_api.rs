@@ -104,6 +104,7 @@ async fn response(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> 
     match finished {
         Some(job) => {
             tracing::info!(message_id = %job.message_id, "invocation succeeded");
+            shared.changed();
             accepted()
         }
         None => invalid_request_id(),
@@ -138,6 +139,7 @@ async fn error(
         Some(job) => {
             let kind = error_type(&headers, &body);
             flow::failed(&shared, job, &format!("function error {kind}"));
+            shared.changed();
             accepted()
         }
         None => invalid_request_id(),

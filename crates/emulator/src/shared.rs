@@ -18,7 +18,8 @@ pub struct Shared {
     pub invocations: Mutex<Invocations>,
     /// Wakes `GET …/invocation/next` when an invocation is queued.
     pub queued: tokio::sync::Notify,
-    /// Counts state changes; bumped after every mutation.
+    /// Counts changes: bumped after every state mutation and every finished
+    /// invocation, so waiters re-check instead of sleeping.
     pub changes: watch::Sender<u64>,
 }
 
