@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::EmulatorConfig;
 use crate::error::EmulatorError;
+use crate::flow::InvocationStats;
 use crate::ops::identity;
 use crate::shared::Shared;
 use crate::state::State;
@@ -216,7 +217,12 @@ impl RunningEmulator {
 
     /// Invocations queued or held by a processor.
     pub fn outstanding_invocations(&self) -> usize {
-        flow::outstanding(&self.shared)
+        flow::stats(&self.shared).outstanding
+    }
+
+    /// How many deliveries succeeded, failed, and are outstanding.
+    pub fn invocation_stats(&self) -> InvocationStats {
+        flow::stats(&self.shared)
     }
 
     /// Stops both listeners (in-flight API requests finish, long-polling

@@ -100,7 +100,14 @@ fn accepted() -> Response {
 }
 
 async fn response(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    let finished = shared.invocations().in_flight.remove(&id);
+    let finished = {
+        let mut invocations = shared.invocations();
+        let finished = invocations.in_flight.remove(&id);
+        if finished.is_some() {
+            invocations.succeeded += 1;
+        }
+        finished
+    };
     match finished {
         Some(job) => {
             tracing::info!(message_id = %job.message_id, "invocation succeeded");
