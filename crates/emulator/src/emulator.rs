@@ -215,6 +215,18 @@ impl RunningEmulator {
         .flatten()
     }
 
+    /// Answers the next ChannelFlowCallback requests (after validation) with
+    /// these errors, one each, in order, then normally again: to test how a
+    /// processor handles throttling (`ApiError::throttled()`), service
+    /// failures (`ApiError::service_unavailable()`) and the like.
+    pub fn fail_next_callbacks(&self, errors: impl IntoIterator<Item = crate::ApiError>) {
+        self.shared
+            .injected_callback_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(errors);
+    }
+
     /// Invocations queued or held by a processor.
     pub fn outstanding_invocations(&self) -> usize {
         flow::stats(&self.shared).outstanding

@@ -405,3 +405,90 @@ async fn an_edit_goes_through_the_flow() {
     assert!(got.last_edited_timestamp().is_some());
     world.emulator.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn injected_callback_errors_come_first() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let (message_id, _) = world.send("throttle me").await;
+    let (id, event, _) = next_invocation(&world.emulator.runtime_api()).await;
+    let callback_id = event["CallbackId"].as_str().unwrap();
+    world
+        .emulator
+        .fail_next_callbacks([chimeflow_emulator::ApiError::throttled()]);
+    let throttled = callback(&world, callback_id, &message_id, None, false)
+        .await
+        .unwrap_err();
+    assert!(
+        throttled.starts_with("ThrottledClientException"),
+        "{throttled}"
+    );
+    callback(&world, callback_id, &message_id, None, false)
+        .await
+        .unwrap();
+    respond(&world, &id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_from_the_snapshot_redelivers_pending_messages() {
+    let folder = tempfile::tempdir().unwrap();
+    let snapshot = folder.path().join("state.json");
+    let world = World::start(common::EmulatorConfig {
+        snapshot: Some(snapshot.clone()),
+        ..config(LONG)
+    })
+    .await;
+    world.with_flow(FallbackAction::Abort).await;
+    let (message_id, status) = world.send("pending across a restart").await;
+    assert_eq!(status, "PENDING");
+    let channel = world.channel.clone();
+    world.emulator.shutdown().await;
+
+    let emulator = chimeflow_emulator::Emulator::start(common::EmulatorConfig {
+        snapshot: Some(snapshot.clone()),
+        ..config(LONG)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        emulator.message_status(&channel, &message_id).as_deref(),
+        Some("PENDING")
+    );
+    let (id, event, _) = next_invocation(&emulator.runtime_api()).await;
+    assert_eq!(event["ChannelMessage"]["MessageId"], message_id.as_str());
+    let client = common::client(&emulator);
+    client
+        .channel_flow_callback()
+        .callback_id(event["CallbackId"].as_str().unwrap())
+        .channel_arn(&channel)
+        .channel_message(
+            ChannelMessageCallback::builder()
+                .message_id(&message_id)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let response = http(
+        &emulator.runtime_api(),
+        "POST",
+        &format!("/2018-06-01/runtime/invocation/{id}/response"),
+        &[],
+        b"{}",
+    )
+    .await;
+    assert_eq!(response.status, 202);
+    assert_eq!(
+        emulator
+            .wait_for_final_status(&channel, &message_id, LONG)
+            .await
+            .as_deref(),
+        Some("SENT")
+    );
+    emulator.shutdown().await;
+    let saved = std::fs::read_to_string(&snapshot).unwrap();
+    assert!(saved.contains("\"SENT\""));
+}

@@ -120,3 +120,22 @@ async fn the_real_processor_takes_a_duplicate_delivery_in_its_stride() {
     );
     world.emulator.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_processor_rides_out_a_service_failure_and_throttling() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    world.emulator.fail_next_callbacks([
+        chimeflow_emulator::ApiError::service_unavailable(),
+        chimeflow_emulator::ApiError::throttled(),
+    ]);
+    let _processor = Processor::spawn(&world.emulator);
+    let (message_id, _) = world.send("mail bob@example.org").await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+    assert!(
+        !content(&world, &message_id)
+            .await
+            .contains("bob@example.org")
+    );
+    world.emulator.shutdown().await;
+}

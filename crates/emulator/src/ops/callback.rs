@@ -34,6 +34,14 @@ fn attributes_size(attributes: &Value) -> usize {
 }
 
 pub(super) fn callback(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiError> {
+    let injected = shared
+        .injected_callback_errors
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .pop_front();
+    if let Some(error) = injected {
+        return Err(error);
+    }
     let channel_arn = input.req("ChannelArn");
     let callback_id = input.req("CallbackId");
     let delete = input
