@@ -181,8 +181,7 @@ fn fallback(shared: &Shared, job: &Job) {
                     message.metadata = edit.metadata;
                 }
             }
-            message.status = "SENT".into();
-            message.detail = None;
+            message.mark_sent();
         } else {
             message.pending_edit = None;
             message.status = "FAILED".into();

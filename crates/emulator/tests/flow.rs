@@ -492,3 +492,59 @@ async fn a_restart_from_the_snapshot_redelivers_pending_messages() {
     let saved = std::fs::read_to_string(&snapshot).unwrap();
     assert!(saved.contains("\"SENT\""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_edit_keeps_the_last_sent_version() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let runtime_api = world.emulator.runtime_api();
+    let (message_id, _) = world.send("kept").await;
+    let (id, event, _) = next_invocation(&runtime_api).await;
+    callback(
+        &world,
+        event["CallbackId"].as_str().unwrap(),
+        &message_id,
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    respond(&world, &id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+
+    world
+        .client
+        .update_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .content("refused edit")
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+    let (id, event, _) = next_invocation(&runtime_api).await;
+    callback(
+        &world,
+        event["CallbackId"].as_str().unwrap(),
+        &message_id,
+        None,
+        true,
+    )
+    .await
+    .unwrap();
+    respond(&world, &id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "DENIED");
+    let got = world
+        .client
+        .get_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap()
+        .channel_message
+        .unwrap();
+    assert_eq!(got.content(), Some("kept"));
+    world.emulator.shutdown().await;
+}

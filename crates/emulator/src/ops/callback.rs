@@ -131,8 +131,7 @@ pub(super) fn callback(shared: &Arc<Shared>, input: &Input) -> Result<Value, Api
             if let Some(sub_channel) = update["SubChannelId"].as_str() {
                 message.sub_channel_id = Some(sub_channel.to_owned());
             }
-            message.status = "SENT".into();
-            message.detail = None;
+            message.mark_sent();
             message.callback_id = None;
             message.updated = now;
             outcome = "SENT";
