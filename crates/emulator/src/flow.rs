@@ -1,0 +1,206 @@
+//! The channel-flow engine: a PENDING message becomes an invocation of the
+//! flow's processor, queued for the Runtime API. An invocation nobody picks
+//! up within `processor_timeout` gets the flow's FallbackAction (Chime could
+//! not invoke the processor: ABORT → FAILED, CONTINUE → SENT). A failed or
+//! timed-out invocation is retried after each of `retry_delays`, as Lambda
+//! retries async invocations; when they are used up the message stays
+//! PENDING, as it does on AWS when a processor never calls back.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use chimeflow_core::{ChannelMessage, ProcessorEvent};
+use serde_json::Value;
+
+use crate::ids;
+use crate::shared::Shared;
+use crate::state::{Message, State};
+
+/// One delivery of an event to the processor.
+#[derive(Clone, Debug)]
+pub struct Job {
+    /// The Lambda request id of this delivery.
+    pub request_id: String,
+    /// The CallbackId in the event.
+    pub callback_id: String,
+    /// The channel.
+    pub channel_arn: String,
+    /// The message.
+    pub message_id: String,
+    /// The processor's Lambda ARN (`Lambda-Runtime-Invoked-Function-Arn`).
+    pub function_arn: String,
+    /// The flow's FallbackAction for this processor.
+    pub fallback: String,
+    /// The event JSON.
+    pub event: Vec<u8>,
+    /// 0 for the first attempt, then 1, 2… for Lambda's retries.
+    pub attempt: usize,
+}
+
+/// Invocations waiting for a processor, and those a processor holds.
+#[derive(Default)]
+pub struct Invocations {
+    /// Not yet picked up.
+    pub queue: VecDeque<Job>,
+    /// Picked up, not yet answered: by request id, with the deadline.
+    pub in_flight: HashMap<String, Job>,
+    /// CallbackIds of which some delivery was picked up (no fallback then).
+    pub picked: HashSet<String>,
+}
+
+/// The processor event for `message` of `channel_arn`, as facts.md shows it.
+pub fn event(state: &State, channel_arn: &str, message: &Message, callback_id: &str) -> Vec<u8> {
+    let (content, metadata) = match &message.pending_edit {
+        Some(edit) => (
+            edit.content
+                .clone()
+                .unwrap_or_else(|| message.content.clone()),
+            edit.metadata.clone().or_else(|| message.metadata.clone()),
+        ),
+        None => (message.content.clone(), message.metadata.clone()),
+    };
+    let sender = state.users.get(&message.sender);
+    let wire = serde_json::json!({
+        "MessageId": message.id,
+        "ChannelArn": channel_arn,
+        "Content": content,
+        "Metadata": metadata,
+        "Type": message.message_type,
+        "Persistence": message.persistence,
+        "CreatedTimestamp": ids::iso8601(message.created),
+        "LastUpdatedTimestamp": ids::iso8601(message.updated),
+        "LastEditedTimestamp": message.edited.map(ids::iso8601),
+        "Sender": {"Arn": message.sender, "Name": sender.map(|u| u.name.clone())},
+        "MessageAttributes": message.attributes,
+        "SubChannelId": message.sub_channel_id,
+        "ContentType": message.content_type,
+        "Target": message.target,
+    });
+    let wire = strip_nulls(wire);
+    let channel_message: ChannelMessage =
+        serde_json::from_value(wire).unwrap_or_else(|_| ChannelMessage {
+            message_id: message.id.clone(),
+            channel_arn: Some(channel_arn.to_owned()),
+            ..ChannelMessage::default()
+        });
+    let event = ProcessorEvent {
+        event_type: Some(chimeflow_core::EventType::ChannelMessageEvent),
+        callback_id: callback_id.to_owned(),
+        channel_message,
+        extra: Default::default(),
+    };
+    serde_json::to_vec(&event).unwrap_or_default()
+}
+
+fn strip_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip_nulls(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Queues a first attempt (twice with `duplicate_delivery`) and arms the
+/// fallback timer.
+pub fn start(shared: &Arc<Shared>, job: Job) {
+    let copies = if shared.config.duplicate_delivery {
+        2
+    } else {
+        1
+    };
+    {
+        let mut invocations = shared.invocations();
+        for _ in 0..copies {
+            invocations.queue.push_back(Job {
+                request_id: ids::uuid(),
+                ..job.clone()
+            });
+        }
+    }
+    for _ in 0..copies {
+        shared.queued.notify_one();
+    }
+    tracing::info!(message_id = %job.message_id, function = %job.function_arn, "invocation queued");
+    let shared = shared.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(shared.config.processor_timeout).await;
+        let not_picked = {
+            let mut invocations = shared.invocations();
+            let not_picked = !invocations.picked.contains(&job.callback_id);
+            if not_picked {
+                invocations
+                    .queue
+                    .retain(|j| j.callback_id != job.callback_id);
+            }
+            not_picked
+        };
+        if not_picked {
+            fallback(&shared, &job);
+        }
+    });
+}
+
+/// Applies the FallbackAction to the job's message if it is still pending
+/// for this CallbackId.
+fn fallback(shared: &Shared, job: &Job) {
+    {
+        let mut state = shared.state();
+        let Some(message) = state.message_mut(&job.channel_arn, &job.message_id) else {
+            return;
+        };
+        if message.callback_id.as_deref() != Some(&job.callback_id) || message.status != "PENDING" {
+            return;
+        }
+        message.callback_id = None;
+        let now = ids::now();
+        if job.fallback == "CONTINUE" {
+            if let Some(edit) = message.pending_edit.take() {
+                if let Some(content) = edit.content {
+                    message.content = content;
+                }
+                if edit.metadata.is_some() {
+                    message.metadata = edit.metadata;
+                }
+            }
+            message.status = "SENT".into();
+            message.detail = None;
+        } else {
+            message.pending_edit = None;
+            message.status = "FAILED".into();
+            message.detail = Some("The channel flow processor could not be invoked".into());
+        }
+        message.updated = now;
+    }
+    tracing::warn!(message_id = %job.message_id, action = %job.fallback, "no processor picked up the invocation: fallback applied");
+    shared.changed();
+}
+
+/// A delivery failed (function error or deadline passed): schedules
+/// Lambda's next retry, if any is left.
+pub fn failed(shared: &Arc<Shared>, job: Job, reason: &str) {
+    let Some(delay) = shared.config.retry_delays.get(job.attempt).copied() else {
+        tracing::warn!(message_id = %job.message_id, attempts = job.attempt + 1, reason, "invocation failed; retries used up, the message stays PENDING");
+        return;
+    };
+    tracing::info!(message_id = %job.message_id, attempt = job.attempt + 1, reason, ?delay, "invocation failed; Lambda will retry");
+    let shared = shared.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        shared.invocations().queue.push_back(Job {
+            request_id: ids::uuid(),
+            attempt: job.attempt + 1,
+            ..job
+        });
+        shared.queued.notify_one();
+    });
+}
+
+/// How many invocations are queued or in flight (for tests and `local`).
+pub fn outstanding(shared: &Shared) -> usize {
+    let invocations = shared.invocations();
+    invocations.queue.len() + invocations.in_flight.len()
+}

@@ -1,0 +1,136 @@
+//! ChannelFlowCallback: the processor's answer. No bearer. The CallbackId
+//! must be one handed to a processor for this channel and message; a
+//! callback for a message already resolved is answered 400 "non-pending",
+//! as the service does. A deny (`DeleteResource: true`) drops the message
+//! (its status stays readable as DENIED); anything else makes it SENT with
+//! the fields the processor sent.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::Input;
+use crate::error::ApiError;
+use crate::ids;
+use crate::shared::Shared;
+
+/// Message attributes may hold at most 1 KB in total (keys and values).
+fn attributes_size(attributes: &Value) -> usize {
+    attributes
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(key, value)| {
+            key.len()
+                + value["StringValues"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::len)
+                    .sum::<usize>()
+        })
+        .sum()
+}
+
+pub(super) fn callback(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiError> {
+    let channel_arn = input.req("ChannelArn");
+    let callback_id = input.req("CallbackId");
+    let delete = input
+        .value("DeleteResource")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let update = input.value("ChannelMessage").cloned().unwrap_or_default();
+    let message_id = update["MessageId"].as_str().unwrap_or_default();
+    if update["Content"].as_str().map_or(0, str::len) > 4096 {
+        return Err(ApiError::bad_request(
+            "ChannelMessage.Content: STANDARD messages hold at most 4 KB",
+        ));
+    }
+    if attributes_size(&update["MessageAttributes"]) > 1024 {
+        return Err(ApiError::bad_request(
+            "ChannelMessage.MessageAttributes: at most 1 KB in total",
+        ));
+    }
+    let outcome;
+    {
+        let mut state = shared.state();
+        if !state.channels.contains_key(channel_arn) {
+            return Err(ApiError::not_found("the channel does not exist"));
+        }
+        let target = state
+            .callbacks
+            .get(callback_id)
+            .filter(|t| t.channel_arn == channel_arn)
+            .cloned()
+            .ok_or_else(|| {
+                ApiError::bad_request("CallbackId does not match a message of this channel")
+            })?;
+        if target.message_id != message_id {
+            return Err(ApiError::bad_request(
+                "ChannelMessage.MessageId is not the message of this CallbackId",
+            ));
+        }
+        let channel = state
+            .channels
+            .get_mut(channel_arn)
+            .ok_or_else(|| ApiError::not_found("the channel does not exist"))?;
+        let position = channel.messages.iter().position(|m| {
+            m.id == message_id
+                && m.status == "PENDING"
+                && m.callback_id.as_deref() == Some(callback_id)
+        });
+        let Some(position) = position else {
+            return Err(ApiError::bad_request(
+                "Unable to complete processing of non-pending message",
+            ));
+        };
+        let now = ids::now();
+        if delete {
+            let message = &mut channel.messages[position];
+            if message.pending_edit.take().is_some() {
+                // A denied edit: the message keeps its previous content.
+                message.status = "DENIED".into();
+                message.callback_id = None;
+                message.updated = now;
+            } else {
+                let removed = channel.messages.remove(position);
+                channel.denied.insert(removed.id, removed.sender);
+            }
+            outcome = "DENIED";
+        } else {
+            let message = &mut channel.messages[position];
+            if let Some(edit) = message.pending_edit.take() {
+                if let Some(content) = edit.content {
+                    message.content = content;
+                }
+                if edit.metadata.is_some() {
+                    message.metadata = edit.metadata;
+                }
+            }
+            if let Some(content) = update["Content"].as_str() {
+                message.content = content.to_owned();
+            }
+            if let Some(metadata) = update["Metadata"].as_str() {
+                message.metadata = Some(metadata.to_owned());
+            }
+            if let Some(attributes) = update.get("MessageAttributes") {
+                message.attributes = Some(attributes.clone());
+            }
+            if let Some(content_type) = update["ContentType"].as_str() {
+                message.content_type = Some(content_type.to_owned());
+            }
+            if let Some(sub_channel) = update["SubChannelId"].as_str() {
+                message.sub_channel_id = Some(sub_channel.to_owned());
+            }
+            message.status = "SENT".into();
+            message.detail = None;
+            message.callback_id = None;
+            message.updated = now;
+            outcome = "SENT";
+        }
+    }
+    tracing::info!(message_id, outcome, "callback applied");
+    shared.changed();
+    Ok(json!({"ChannelArn": channel_arn, "CallbackId": callback_id}))
+}

@@ -1,0 +1,161 @@
+//! The implemented operations, one file per area, and what they share:
+//! typed access to a validated input, bearer and channel checks, paging.
+
+mod callback;
+mod channels;
+mod flows;
+pub mod identity;
+mod messages;
+mod tags;
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+use crate::shared::Shared;
+use crate::state::{Channel, State, User};
+
+/// A validated operation input.
+pub struct Input(pub Map<String, Value>);
+
+impl Input {
+    /// A string member.
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(Value::as_str)
+    }
+
+    /// A required string member (the model check guarantees it).
+    pub fn req(&self, name: &str) -> &str {
+        self.str(name).unwrap_or_default()
+    }
+
+    /// Any member.
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.0.get(name)
+    }
+
+    /// An integer member.
+    pub fn int(&self, name: &str) -> Option<i64> {
+        self.0.get(name).and_then(Value::as_i64)
+    }
+
+    /// A number (timestamp) member.
+    pub fn number(&self, name: &str) -> Option<f64> {
+        self.0.get(name).and_then(Value::as_f64)
+    }
+}
+
+/// Runs operation `name` with a validated input; the JSON body to answer.
+pub fn call(
+    shared: &Arc<Shared>,
+    name: &str,
+    input: Map<String, Value>,
+) -> Result<Value, ApiError> {
+    let input = Input(input);
+    match name {
+        "CreateAppInstance" => identity::create_app_instance_op(shared, &input),
+        "CreateAppInstanceUser" => identity::create_app_instance_user_op(shared, &input),
+        "CreateAppInstanceAdmin" => identity::create_app_instance_admin_op(shared, &input),
+        "CreateChannelFlow" => flows::create(shared, &input),
+        "DescribeChannelFlow" => flows::describe(shared, &input),
+        "UpdateChannelFlow" => flows::update(shared, &input),
+        "DeleteChannelFlow" => flows::delete(shared, &input),
+        "ListChannelFlows" => flows::list(shared, &input),
+        "AssociateChannelFlow" => flows::associate(shared, &input),
+        "DisassociateChannelFlow" => flows::disassociate(shared, &input),
+        "ListChannelsAssociatedWithChannelFlow" => flows::list_channels(shared, &input),
+        "CreateChannel" => channels::create(shared, &input),
+        "DescribeChannel" => channels::describe(shared, &input),
+        "CreateChannelMembership" => channels::create_membership(shared, &input),
+        "SendChannelMessage" => messages::send(shared, &input),
+        "UpdateChannelMessage" => messages::update(shared, &input),
+        "GetChannelMessage" => messages::get(shared, &input),
+        "ListChannelMessages" => messages::list(shared, &input),
+        "RedactChannelMessage" => messages::redact(shared, &input),
+        "DeleteChannelMessage" => messages::delete(shared, &input),
+        "GetChannelMessageStatus" => messages::status_op(shared, &input),
+        "ChannelFlowCallback" => callback::callback(shared, &input),
+        "TagResource" => tags::tag(shared, &input),
+        "UntagResource" => tags::untag(shared, &input),
+        "ListTagsForResource" => tags::list(shared, &input),
+        other => Err(ApiError::not_implemented(other)),
+    }
+}
+
+/// The AppInstanceUser in `x-amz-chime-bearer`; Forbidden when it is not one.
+pub fn bearer<'s>(state: &'s State, input: &Input) -> Result<&'s User, ApiError> {
+    state.users.get(input.req("ChimeBearer")).ok_or_else(|| {
+        ApiError::forbidden("the x-amz-chime-bearer is not an existing AppInstanceUser")
+    })
+}
+
+/// The channel `arn`; NotFound when there is none.
+pub fn channel<'s>(state: &'s State, arn: &str) -> Result<&'s Channel, ApiError> {
+    state
+        .channels
+        .get(arn)
+        .ok_or_else(|| ApiError::not_found("the channel does not exist"))
+}
+
+/// Whether `user` is an AppInstanceAdmin of `app_instance`.
+pub fn is_admin(state: &State, app_instance: &str, user: &str) -> bool {
+    state
+        .app_instances
+        .get(app_instance)
+        .is_some_and(|a| a.admins.contains(user))
+}
+
+/// Whether `user` moderates `channel` or administers its app instance.
+pub fn is_moderator(state: &State, channel: &Channel, user: &str) -> bool {
+    channel.moderators.contains(user) || is_admin(state, &channel.app_instance_arn, user)
+}
+
+/// Members, moderators and admins may read and write a channel.
+pub fn require_member(state: &State, channel: &Channel, user: &str) -> Result<(), ApiError> {
+    if channel.members.contains(user) || is_moderator(state, channel, user) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "the bearer is not a member of the channel",
+        ))
+    }
+}
+
+/// One page of `items`: `MaxResults` (default and at most 50) from the
+/// offset in `NextToken`, and the token of the next page.
+pub fn page<T>(items: Vec<T>, input: &Input) -> Result<(Vec<T>, Option<String>), ApiError> {
+    let max = input.int("MaxResults").unwrap_or(50).clamp(1, 50) as usize;
+    let start = match input.str("NextToken") {
+        None | Some("") => 0,
+        Some(token) => token
+            .strip_prefix("cfe1-")
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|n| *n <= items.len())
+            .ok_or_else(|| ApiError::bad_request("NextToken is not a token this service issued"))?,
+    };
+    let end = (start + max).min(items.len());
+    let next = (end < items.len()).then(|| format!("cfe1-{end}"));
+    let page = items.into_iter().skip(start).take(end - start).collect();
+    Ok((page, next))
+}
+
+/// `{"Arn","Name"}` of a user (Name null when unknown).
+pub fn identity(state: &State, arn: &str) -> Value {
+    let name = state.users.get(arn).map(|u| u.name.clone());
+    serde_json::json!({"Arn": arn, "Name": name})
+}
+
+/// Removes null members, as the service leaves absent fields out.
+pub fn compact(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, compact(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(compact).collect()),
+        other => other,
+    }
+}

@@ -1,0 +1,150 @@
+//! The Lambda Runtime API (2018-06-01) that processors poll, on its own
+//! listener: `AWS_LAMBDA_RUNTIME_API=127.0.0.1:PORT` runs the unmodified
+//! `processor` binary or anything built on lambda_runtime. One queue serves
+//! every flow's processor; `Lambda-Runtime-Invoked-Function-Arn` says which
+//! function the event was for.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::flow;
+use crate::ids;
+use crate::shared::Shared;
+
+/// The Runtime API's routes.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/2018-06-01/runtime/invocation/next", get(next))
+        .route(
+            "/2018-06-01/runtime/invocation/{id}/response",
+            post(response),
+        )
+        .route("/2018-06-01/runtime/invocation/{id}/error", post(error))
+        .route("/2018-06-01/runtime/init/error", post(init_error))
+        .with_state(shared)
+}
+
+async fn next(State(shared): State<Arc<Shared>>) -> Response {
+    let job = loop {
+        let notified = shared.queued.notified();
+        {
+            let mut invocations = shared.invocations();
+            if let Some(job) = invocations.queue.pop_front() {
+                invocations.picked.insert(job.callback_id.clone());
+                invocations
+                    .in_flight
+                    .insert(job.request_id.clone(), job.clone());
+                break job;
+            }
+        }
+        notified.await;
+    };
+    let timeout = shared.config.processor_timeout;
+    let deadline_ms = ids::now_ms() + timeout.as_millis();
+    tracing::info!(message_id = %job.message_id, attempt = job.attempt + 1, "invocation picked up");
+    let watcher = shared.clone();
+    let request_id = job.request_id.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(timeout + Duration::from_millis(50)).await;
+        let expired = watcher.invocations().in_flight.remove(&request_id);
+        if let Some(job) = expired {
+            flow::failed(&watcher, job, "deadline passed");
+        }
+    });
+    let mut headers = HeaderMap::new();
+    let mut set = |name: &'static str, value: &str| {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name, value);
+        }
+    };
+    set("lambda-runtime-aws-request-id", &job.request_id);
+    set("lambda-runtime-deadline-ms", &deadline_ms.to_string());
+    set("lambda-runtime-invoked-function-arn", &job.function_arn);
+    set(
+        "lambda-runtime-trace-id",
+        &format!(
+            "Root=1-{}-{};Parent={};Sampled=0",
+            &ids::random_hex(8),
+            ids::random_hex(24),
+            ids::random_hex(16)
+        ),
+    );
+    set("content-type", "application/json");
+    (StatusCode::OK, headers, job.event).into_response()
+}
+
+fn invalid_request_id() -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(serde_json::json!({
+            "errorMessage": "unknown or finished request id",
+            "errorType": "InvalidRequestID"
+        })),
+    )
+        .into_response()
+}
+
+fn accepted() -> Response {
+    (
+        StatusCode::ACCEPTED,
+        axum::Json(serde_json::json!({"status": "OK"})),
+    )
+        .into_response()
+}
+
+async fn response(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let finished = shared.invocations().in_flight.remove(&id);
+    match finished {
+        Some(job) => {
+            tracing::info!(message_id = %job.message_id, "invocation succeeded");
+            accepted()
+        }
+        None => invalid_request_id(),
+    }
+}
+
+/// The function's error type, from the header or the body's `errorType`
+/// (never its `errorMessage`: that may quote message content).
+fn error_type(headers: &HeaderMap, body: &[u8]) -> String {
+    let parsed: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    parsed["errorType"]
+        .as_str()
+        .or_else(|| {
+            headers
+                .get("lambda-runtime-function-error-type")
+                .and_then(|v| v.to_str().ok())
+        })
+        .unwrap_or("Unhandled")
+        .chars()
+        .take(100)
+        .collect()
+}
+
+async fn error(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let finished = shared.invocations().in_flight.remove(&id);
+    match finished {
+        Some(job) => {
+            let kind = error_type(&headers, &body);
+            flow::failed(&shared, job, &format!("function error {kind}"));
+            accepted()
+        }
+        None => invalid_request_id(),
+    }
+}
+
+async fn init_error(headers: HeaderMap, body: Bytes) -> Response {
+    tracing::error!(error_type = %error_type(&headers, &body), "the processor failed to initialise");
+    accepted()
+}
