@@ -318,10 +318,7 @@ fn spawn_processor(
     if let Some(config) = config {
         process.env("CHIMEFLOW_CONFIG", config);
     }
-    process.spawn().map_err(|e| {
-        Failure::Usage(format!(
-            "cannot start the processor {}: {e}",
-            command[0]
-        ))
-    })
+    process
+        .spawn()
+        .map_err(|e| Failure::Usage(format!("cannot start the processor {}: {e}", command[0])))
 }

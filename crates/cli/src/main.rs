@@ -7,6 +7,7 @@ mod cli;
 mod failure;
 mod flows;
 mod input;
+mod local;
 mod messages;
 mod new;
 mod output;
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
         Command::New(args) => new::run(&args),
         Command::Flows(args) => flows::run(&args),
         Command::Messages(args) => messages::run(&args),
-        Command::Local(_) => Err(failure::Failure::Usage("not yet".into())),
+        Command::Local(args) => local::run(&args),
     };
     match result {
         Ok(code) => code,

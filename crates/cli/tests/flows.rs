@@ -77,7 +77,14 @@ fn a_flow_from_create_to_delete() {
         pairs,
         [("env".into(), "dev".into()), ("team".into(), "chat".into())]
     );
-    let run = emu.cli(&["flows", "tag", "--resource-arn", &flow, "--tags", "owner=ops"]);
+    let run = emu.cli(&[
+        "flows",
+        "tag",
+        "--resource-arn",
+        &flow,
+        "--tags",
+        "owner=ops",
+    ]);
     assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
     let run = emu.cli(&[
         "flows",
@@ -113,7 +120,14 @@ fn a_flow_from_create_to_delete() {
 
     let run = emu.cli_as(
         &emu.admin,
-        &["flows", "disassociate", "--channel", &channel, "--flow", &flow],
+        &[
+            "flows",
+            "disassociate",
+            "--channel",
+            &channel,
+            "--flow",
+            &flow,
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let channels = emu.ok(&["flows", "channels", "--flow", &flow]);
@@ -211,8 +225,16 @@ fn list_pages_and_tables() {
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 4, "{}", run.stdout);
     assert!(lines[0].starts_with("ChannelFlowArn"), "{}", run.stdout);
-    assert!(lines[0].contains("Processors[0].FallbackAction"), "{}", run.stdout);
-    assert!(lines[1..].iter().all(|l| l.contains("ABORT")), "{}", run.stdout);
+    assert!(
+        lines[0].contains("Processors[0].FallbackAction"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[1..].iter().all(|l| l.contains("ABORT")),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -287,7 +309,14 @@ fn refusals_name_the_exception_and_exit_1() {
 fn usage_errors_exit_2_before_any_call() {
     let emu = Emu::start();
     // No bearer for a call that needs one.
-    let run = emu.cli(&["flows", "associate", "--channel", "arn:c", "--flow", "arn:f"]);
+    let run = emu.cli(&[
+        "flows",
+        "associate",
+        "--channel",
+        "arn:c",
+        "--flow",
+        "arn:f",
+    ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--bearer"), "{}", run.stderr);
     assert!(run.stderr.contains("CHIMEFLOW_BEARER"), "{}", run.stderr);
@@ -333,7 +362,14 @@ fn usage_errors_exit_2_before_any_call() {
     // No region anywhere.
     let endpoint = emu.endpoint();
     let run = chimeflow_env(
-        &["flows", "describe", "--flow", "arn:f", "--endpoint-url", &endpoint],
+        &[
+            "flows",
+            "describe",
+            "--flow",
+            "arn:f",
+            "--endpoint-url",
+            &endpoint,
+        ],
         &[],
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
@@ -364,7 +400,8 @@ fn an_unreachable_endpoint_exits_1_with_the_cause() {
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.starts_with("chimeflow: cannot send the request: "),
+        run.stderr
+            .starts_with("chimeflow: cannot send the request: "),
         "{}",
         run.stderr
     );

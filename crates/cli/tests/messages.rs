@@ -52,7 +52,14 @@ fn send_get_status_list_on_a_channel_without_a_flow() {
 
     let got = emu.ok_as(
         &emu.user,
-        &["messages", "get", "--channel", &channel, "--message-id", &id],
+        &[
+            "messages",
+            "get",
+            "--channel",
+            &channel,
+            "--message-id",
+            &id,
+        ],
     );
     let message = &got["ChannelMessage"];
     assert_eq!(message["MessageId"], id);
@@ -69,17 +76,38 @@ fn send_get_status_list_on_a_channel_without_a_flow() {
 
     let status = emu.ok_as(
         &emu.user,
-        &["messages", "status", "--channel", &channel, "--message-id", &id],
+        &[
+            "messages",
+            "status",
+            "--channel",
+            &channel,
+            "--message-id",
+            &id,
+        ],
     );
     assert_eq!(status["Status"]["Value"], "SENT");
 
     emu.ok_as(
         &emu.user,
-        &["messages", "send", "--channel", &channel, "--content", "second"],
+        &[
+            "messages",
+            "send",
+            "--channel",
+            &channel,
+            "--content",
+            "second",
+        ],
     );
     let listed = emu.ok_as(
         &emu.user,
-        &["messages", "list", "--channel", &channel, "--sort-order", "ASCENDING"],
+        &[
+            "messages",
+            "list",
+            "--channel",
+            &channel,
+            "--sort-order",
+            "ASCENDING",
+        ],
     );
     let contents: Vec<&str> = listed["ChannelMessages"]
         .as_array()
@@ -92,7 +120,14 @@ fn send_get_status_list_on_a_channel_without_a_flow() {
 
     let run = emu.cli_as(
         &emu.user,
-        &["messages", "list", "--channel", &channel, "--output", "table"],
+        &[
+            "messages",
+            "list",
+            "--channel",
+            &channel,
+            "--output",
+            "table",
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.starts_with("MessageId"), "{}", run.stdout);
@@ -123,7 +158,14 @@ fn watch_on_a_channel_without_a_flow_is_sent_at_once() {
     let channel = emu.channel("plain");
     let run = emu.cli_as(
         &emu.user,
-        &["messages", "watch", "--channel", &channel, "--content", "hi"],
+        &[
+            "messages",
+            "watch",
+            "--channel",
+            &channel,
+            "--content",
+            "hi",
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines = lines(&run.stdout);
@@ -204,7 +246,11 @@ fn watch_gives_up_at_its_timeout() {
         ],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.starts_with("chimeflow: timed out after"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("chimeflow: timed out after"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("still PENDING"), "{}", run.stderr);
     assert!(!run.stderr.contains("secret"), "{}", run.stderr);
     let lines = lines(&run.stdout);
@@ -212,7 +258,14 @@ fn watch_gives_up_at_its_timeout() {
     let id = lines[0]["MessageId"].as_str().unwrap();
     let status = emu.ok_as(
         &emu.user,
-        &["messages", "status", "--channel", &channel, "--message-id", id],
+        &[
+            "messages",
+            "status",
+            "--channel",
+            &channel,
+            "--message-id",
+            id,
+        ],
     );
     assert_eq!(status["Status"]["Value"], "PENDING");
 }
@@ -223,7 +276,14 @@ fn refusals_name_the_exception_and_never_the_content() {
     let channel = emu.channel("c");
     let run = emu.cli_as(
         &emu.user,
-        &["messages", "get", "--channel", &channel, "--message-id", "nope"],
+        &[
+            "messages",
+            "get",
+            "--channel",
+            &channel,
+            "--message-id",
+            "nope",
+        ],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
@@ -235,7 +295,14 @@ fn refusals_name_the_exception_and_never_the_content() {
     let long = "confidential ".repeat(400);
     let run = emu.cli_as(
         &emu.user,
-        &["messages", "send", "--channel", &channel, "--content", &long],
+        &[
+            "messages",
+            "send",
+            "--channel",
+            &channel,
+            "--content",
+            &long,
+        ],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(

@@ -40,7 +40,9 @@ impl Emu {
             .enable_all()
             .build()
             .unwrap();
-        let emulator = runtime.block_on(Emulator::start(config)).expect("emulator starts");
+        let emulator = runtime
+            .block_on(Emulator::start(config))
+            .expect("emulator starts");
         let app = emulator.create_app_instance("test");
         let admin = emulator
             .create_app_instance_user(&app, "admin", "Admin")
@@ -208,7 +210,10 @@ pub fn clean(mut command: Command) -> Command {
     }
     command
         .env("AWS_CONFIG_FILE", "/nonexistent/chimeflow-test/config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/chimeflow-test/credentials")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/chimeflow-test/credentials",
+        )
         .env("AWS_EC2_METADATA_DISABLED", "true");
     command
 }
@@ -372,7 +377,10 @@ pub fn wait_bounded(child: &mut Child, limit: Duration) -> i32 {
         if let Some(status) = child.try_wait().unwrap() {
             return status.code().unwrap_or(-1);
         }
-        assert!(Instant::now() < deadline, "the child did not exit within {limit:?}");
+        assert!(
+            Instant::now() < deadline,
+            "the child did not exit within {limit:?}"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
