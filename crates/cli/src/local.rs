@@ -19,6 +19,9 @@ use crate::failure::Failure;
 /// The Lambda function name of the processor in the emulated account.
 const FUNCTION_NAME: &str = "chimeflow-processor";
 
+/// An empty file on every system.
+const NULL_DEVICE: &str = if cfg!(windows) { "NUL" } else { "/dev/null" };
+
 /// What `local` set up, printed as its first line.
 struct Setup {
     app_instance_arn: String,
@@ -306,6 +309,10 @@ fn spawn_processor(
         .env("AWS_SECRET_ACCESS_KEY", "chimeflow-local")
         .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_PROFILE")
+        // Nothing from the developer's AWS profiles (an endpoint_url, a
+        // region, credentials) reaches the local processor.
+        .env("AWS_CONFIG_FILE", NULL_DEVICE)
+        .env("AWS_SHARED_CREDENTIALS_FILE", NULL_DEVICE)
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_LAMBDA_FUNCTION_NAME", FUNCTION_NAME)
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")

@@ -273,6 +273,8 @@ pub struct Local {
     pub ready: Value,
     stdout: BufReader<ChildStdout>,
     stderr: std::sync::mpsc::Receiver<String>,
+    /// The stderr lines read so far.
+    pub log: Vec<String>,
 }
 
 impl Local {
@@ -292,16 +294,21 @@ impl Local {
         let child = Killed(child);
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
-        let ready: Value = serde_json::from_str(&line).unwrap_or_else(|e| {
-            let log: Vec<String> = stderr.try_iter().collect();
-            panic!("no ready line ({e}): {line:?}; stderr: {}", log.join("\n"))
-        });
-        Self {
+        let mut local = Self {
             child,
-            ready,
+            ready: Value::Null,
             stdout,
             stderr,
-        }
+            log: Vec::new(),
+        };
+        local.ready = serde_json::from_str(&line).unwrap_or_else(|e| {
+            local.drain(Duration::from_secs(2));
+            panic!(
+                "no ready line ({e}): {line:?}; stderr: {}",
+                local.log.join("\n")
+            )
+        });
+        local
     }
 
     /// A field of the ready line.
@@ -312,18 +319,39 @@ impl Local {
             .to_owned()
     }
 
-    /// `chimeflow ARGS` against this emulator, as the user.
-    pub fn cli_as_user(&self, args: &[&str]) -> Run {
+    /// `chimeflow ARGS` against this emulator, as `bearer`.
+    pub fn cli_as(&self, bearer: &str, args: &[&str]) -> Run {
         let mut all: Vec<&str> = args.to_vec();
         let endpoint = self.get("Endpoint");
         let region = self.get("Region");
         all.extend(["--endpoint-url", &endpoint, "--region", &region]);
-        chimeflow_env(&all, &[("CHIMEFLOW_BEARER", &self.get("UserArn"))])
+        chimeflow_env(&all, &[("CHIMEFLOW_BEARER", bearer)])
     }
 
-    /// Sends SIGTERM and waits (bounded) for the exit; the exit code, the
-    /// rest of stdout and everything on stderr.
-    pub fn terminate(mut self) -> (i32, String, String) {
+    /// `chimeflow ARGS` against this emulator, as the user.
+    pub fn cli_as_user(&self, args: &[&str]) -> Run {
+        self.cli_as(&self.get("UserArn"), args)
+    }
+
+    /// Reads stderr until `done` holds for the lines read so far, at most
+    /// `limit`.
+    pub fn wait_log(&mut self, limit: Duration, done: impl Fn(&[String]) -> bool) {
+        let deadline = Instant::now() + limit;
+        while !done(&self.log) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stderr.recv_timeout(left) {
+                Ok(line) => self.log.push(line),
+                Err(_) => panic!(
+                    "not logged within {limit:?}; stderr so far:\n{}",
+                    self.log.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// Sends SIGTERM and waits (bounded) for the exit; the exit code and
+    /// the rest of stdout. Everything on stderr is in `log` after.
+    pub fn terminate(&mut self) -> (i32, String) {
         let pid = self.child.0.id().to_string();
         let status = Command::new("kill")
             .args(["-TERM", &pid])
@@ -333,26 +361,48 @@ impl Local {
         let code = wait_bounded(&mut self.child.0, Duration::from_secs(20));
         let mut rest = String::new();
         self.stdout.read_to_string(&mut rest).unwrap();
-        (code, rest, self.stderr_text(Duration::from_secs(5)))
+        self.drain(Duration::from_secs(5));
+        (code, rest)
     }
 
-    /// Waits (bounded) for `chimeflow local` to exit on its own.
-    pub fn wait(mut self) -> (i32, String) {
+    /// Waits (bounded) for `chimeflow local` to exit on its own; its exit
+    /// code. Everything on stderr is in `log` after.
+    pub fn wait(&mut self) -> i32 {
         let code = wait_bounded(&mut self.child.0, Duration::from_secs(30));
-        (code, self.stderr_text(Duration::from_secs(5)))
+        self.drain(Duration::from_secs(5));
+        code
     }
 
-    fn stderr_text(&self, limit: Duration) -> String {
+    /// Reads stderr to its end (the process has exited), at most `limit`.
+    fn drain(&mut self, limit: Duration) {
         let deadline = Instant::now() + limit;
-        let mut text = Vec::new();
         while let Ok(line) = self
             .stderr
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
         {
-            text.push(line);
+            self.log.push(line);
         }
-        text.join("\n")
     }
+}
+
+/// `chimeflow local ARGS` that is expected to stop by itself: exit code and
+/// stderr.
+pub fn local_exits(args: &[&str]) -> (i32, String) {
+    let mut child = Killed(
+        clean(Command::new(env!("CARGO_BIN_EXE_chimeflow")))
+            .args(["local", "--port", "0"])
+            .args(args)
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("chimeflow local starts"),
+    );
+    let stderr = lines_of(child.0.stderr.take().unwrap());
+    let code = wait_bounded(&mut child.0, Duration::from_secs(30));
+    let text: Vec<String> = stderr.iter().collect();
+    (code, text.join("\n"))
 }
 
 /// The lines of `reader`, read on a thread (so that a full pipe never
