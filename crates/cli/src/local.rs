@@ -49,6 +49,15 @@ pub fn run(args: &LocalArgs) -> Result<ExitCode, Failure> {
         }
         None => None,
     };
+    // The emulator's own log lines (never message content): warnings by
+    // default, such as a FallbackAction applied; RUST_LOG for more.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
     aws::block_on(serve(args, command, config))?
 }
 
@@ -67,9 +76,14 @@ async fn serve(
         snapshot: args.snapshot.clone(),
         ..EmulatorConfig::default()
     };
-    let emulator = Emulator::start(config)
-        .await
-        .map_err(|e| Failure::Runtime(format!("cannot start the emulator: {e}")))?;
+    let emulator = Emulator::start(config).await.map_err(|e| {
+        let hint = if e.to_string().contains("in use") {
+            " (pass --port or --runtime-api-port with another port, or 0 for any free one)"
+        } else {
+            ""
+        };
+        Failure::Runtime(format!("cannot start the emulator: {e}{hint}"))
+    })?;
     let setup = match set_up(&emulator, args).await {
         Ok(setup) => setup,
         Err(error) => {
