@@ -722,7 +722,12 @@ pub fn parse_attributes(text: &str) -> Result<AttributeList, String> {
 ///    "UserArn", "ChannelArn", "ChannelFlowArn", "FunctionArn"}
 ///
 /// and standard error a ready-to-paste `chimeflow messages watch` command.
-/// The processor's own log lines go to standard error.
+///
+/// The processor gets AWS_LAMBDA_RUNTIME_API, AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING,
+/// AWS_REGION, placeholder credentials (none of your AWS profiles) and, with
+/// --config, CHIMEFLOW_CONFIG. Its log lines go to standard error, with the
+/// emulator's warnings (a FallbackAction applied, a retry); RUST_LOG sets
+/// both levels.
 ///
 /// Runs until interrupted (Ctrl-C or SIGTERM), then stops the processor and
 /// the emulator and exits 0. If the processor exits on its own (a bad

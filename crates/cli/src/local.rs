@@ -114,7 +114,7 @@ async fn serve(
         "chimeflow local: the emulator listens on {endpoint}; the processor ({program}) runs \
          against its Lambda Runtime API on {runtime}.\n\
          Try, in another shell (PII is redacted; the message goes PENDING, then SENT):\n\n  \
-         chimeflow messages watch --endpoint-url {endpoint} --region {region} \\\n    \
+         {me} messages watch --endpoint-url {endpoint} --region {region} \\\n    \
          --bearer {user} \\\n    \
          --channel {channel} \\\n    \
          --content \"email me at jane@example.com\"\n\n\
@@ -123,6 +123,7 @@ async fn serve(
         runtime = emulator.runtime_api(),
         region = emulator.region(),
         program = command[0],
+        me = this_command(),
         user = setup.user_arn,
         channel = setup.channel_arn,
     );
@@ -146,6 +147,26 @@ async fn serve(
                  The emulator is stopped: a flow without its processor leaves messages PENDING"
             )))
         }
+    }
+}
+
+/// How to run this binary from another shell: `chimeflow` when that is
+/// what PATH finds, else this binary's path (e.g. under `cargo run`).
+fn this_command() -> String {
+    let Ok(me) = std::env::current_exe().and_then(std::fs::canonicalize) else {
+        return "chimeflow".into();
+    };
+    let name = format!("chimeflow{}", std::env::consts::EXE_SUFFIX);
+    let on_path = std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path)
+            .filter_map(|dir| std::fs::canonicalize(dir.join(&name)).ok())
+            .next()
+            .is_some_and(|found| found == me)
+    });
+    if on_path {
+        "chimeflow".into()
+    } else {
+        me.display().to_string()
     }
 }
 

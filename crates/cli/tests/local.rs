@@ -57,6 +57,37 @@ fn local_redacts_denies_and_stops_cleanly() {
         "arn:aws:lambda:us-east-1:111122223333:function:chimeflow-processor"
     );
 
+    // The example printed on stderr runs as pasted, and shows the redaction.
+    local.wait_log(Duration::from_secs(10), |log| {
+        log.iter().any(|l| l.starts_with("Ctrl-C"))
+    });
+    let example: String = local
+        .log
+        .iter()
+        .skip_while(|l| !l.starts_with("Try,"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("Ctrl-C"))
+        .map(|l| l.trim().trim_end_matches('\\'))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let output = common::emulator::clean(std::process::Command::new("sh"))
+        .args(["-c", &example])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{example}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let steps: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(steps[0]["Status"]["Value"], "PENDING", "{stdout}");
+    assert_eq!(steps[1]["Status"]["Value"], "SENT", "{stdout}");
+    assert_eq!(steps[2]["ChannelMessage"]["Content"], "email me at [EMAIL]");
+
     // PII: PENDING, then SENT, and the stored message is redacted.
     let steps = watch(&local, "email me at jane@example.com");
     assert_eq!(steps.len(), 3, "{steps:?}");
