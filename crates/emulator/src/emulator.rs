@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::EmulatorConfig;
 use crate::error::EmulatorError;
+use crate::flow::InvocationStats;
 use crate::ops::identity;
 use crate::shared::Shared;
 use crate::state::State;
@@ -214,9 +215,26 @@ impl RunningEmulator {
         .flatten()
     }
 
+    /// Answers the next ChannelFlowCallback requests (after validation) with
+    /// these errors, one each, in order, then normally again: to test how a
+    /// processor handles throttling (`ApiError::throttled()`), service
+    /// failures (`ApiError::service_unavailable()`) and the like.
+    pub fn fail_next_callbacks(&self, errors: impl IntoIterator<Item = crate::ApiError>) {
+        self.shared
+            .injected_callback_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(errors);
+    }
+
     /// Invocations queued or held by a processor.
     pub fn outstanding_invocations(&self) -> usize {
-        flow::outstanding(&self.shared)
+        flow::stats(&self.shared).outstanding
+    }
+
+    /// How many deliveries succeeded, failed, and are outstanding.
+    pub fn invocation_stats(&self) -> InvocationStats {
+        flow::stats(&self.shared)
     }
 
     /// Stops both listeners (in-flight API requests finish, long-polling

@@ -50,6 +50,22 @@ impl ApiError {
         Self::new(409, "ConflictException", message)
     }
 
+    /// 429 `ThrottledClientException`: the client exceeded its rate (the SDK
+    /// does not retry it by default).
+    pub fn throttled() -> Self {
+        Self::new(429, "ThrottledClientException", "Rate exceeded")
+    }
+
+    /// 500 `ServiceFailureException`: the service failed (the SDK retries it).
+    pub fn service_failure() -> Self {
+        Self::new(500, "ServiceFailureException", "Service failure")
+    }
+
+    /// 503 `ServiceUnavailableException`: the service is unavailable (the SDK retries it).
+    pub fn service_unavailable() -> Self {
+        Self::new(503, "ServiceUnavailableException", "Service unavailable")
+    }
+
     /// 501: a modelled operation the emulator does not implement.
     pub fn not_implemented(operation: &str) -> Self {
         Self::new(

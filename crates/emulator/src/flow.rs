@@ -46,6 +46,21 @@ pub struct Invocations {
     pub in_flight: HashMap<String, Job>,
     /// CallbackIds of which some delivery was picked up (no fallback then).
     pub picked: HashSet<String>,
+    /// Deliveries answered `…/response` so far.
+    pub succeeded: u64,
+    /// Deliveries answered `…/error` or past their deadline so far.
+    pub failed: u64,
+}
+
+/// Counts of finished deliveries, for tests and `chimeflow local`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InvocationStats {
+    /// Deliveries the processor answered with a response.
+    pub succeeded: u64,
+    /// Deliveries that failed (function error or deadline passed).
+    pub failed: u64,
+    /// Deliveries queued or held by a processor now.
+    pub outstanding: usize,
 }
 
 /// The processor event for `message` of `channel_arn`, as facts.md shows it.
@@ -166,8 +181,7 @@ fn fallback(shared: &Shared, job: &Job) {
                     message.metadata = edit.metadata;
                 }
             }
-            message.status = "SENT".into();
-            message.detail = None;
+            message.mark_sent();
         } else {
             message.pending_edit = None;
             message.status = "FAILED".into();
@@ -182,6 +196,7 @@ fn fallback(shared: &Shared, job: &Job) {
 /// A delivery failed (function error or deadline passed): schedules
 /// Lambda's next retry, if any is left.
 pub fn failed(shared: &Arc<Shared>, job: Job, reason: &str) {
+    shared.invocations().failed += 1;
     let Some(delay) = shared.config.retry_delays.get(job.attempt).copied() else {
         tracing::warn!(message_id = %job.message_id, attempts = job.attempt + 1, reason, "invocation failed; retries used up, the message stays PENDING");
         return;
@@ -199,8 +214,12 @@ pub fn failed(shared: &Arc<Shared>, job: Job, reason: &str) {
     });
 }
 
-/// How many invocations are queued or in flight (for tests and `local`).
-pub fn outstanding(shared: &Shared) -> usize {
+/// The delivery counts now.
+pub fn stats(shared: &Shared) -> InvocationStats {
     let invocations = shared.invocations();
-    invocations.queue.len() + invocations.in_flight.len()
+    InvocationStats {
+        succeeded: invocations.succeeded,
+        failed: invocations.failed,
+        outstanding: invocations.queue.len() + invocations.in_flight.len(),
+    }
 }

@@ -38,3 +38,4 @@ pub mod validate;
 pub use config::EmulatorConfig;
 pub use emulator::{Emulator, RunningEmulator};
 pub use error::{ApiError, EmulatorError};
+pub use flow::InvocationStats;

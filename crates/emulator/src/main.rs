@@ -35,19 +35,35 @@ struct Args {
     duplicate_delivery: bool,
 }
 
-async fn stopped() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is
+/// called, before the future is first polled, so a signal sent right after
+/// the JSON line is not lost.
+#[cfg(unix)]
+fn stopped() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = signal(SignalKind::terminate());
+    let interrupt = signal(SignalKind::interrupt());
+    async move {
+        match (term, interrupt) {
+            (Ok(mut term), Ok(mut interrupt)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = term.recv() => {}
+                }
             }
-            return;
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Resolves on Ctrl-C.
+#[cfg(not(unix))]
+fn stopped() -> impl std::future::Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn main() -> ExitCode {
@@ -90,6 +106,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
+        let stop = stopped();
         println!(
             "{}",
             serde_json::json!({
@@ -98,7 +115,7 @@ fn main() -> ExitCode {
                 "Region": emulator.region(),
             })
         );
-        stopped().await;
+        stop.await;
         emulator.shutdown().await;
         ExitCode::SUCCESS
     })

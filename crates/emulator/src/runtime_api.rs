@@ -100,10 +100,18 @@ fn accepted() -> Response {
 }
 
 async fn response(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    let finished = shared.invocations().in_flight.remove(&id);
+    let finished = {
+        let mut invocations = shared.invocations();
+        let finished = invocations.in_flight.remove(&id);
+        if finished.is_some() {
+            invocations.succeeded += 1;
+        }
+        finished
+    };
     match finished {
         Some(job) => {
             tracing::info!(message_id = %job.message_id, "invocation succeeded");
+            shared.changed();
             accepted()
         }
         None => invalid_request_id(),
@@ -138,6 +146,7 @@ async fn error(
         Some(job) => {
             let kind = error_type(&headers, &body);
             flow::failed(&shared, job, &format!("function error {kind}"));
+            shared.changed();
             accepted()
         }
         None => invalid_request_id(),

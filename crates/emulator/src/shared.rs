@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 use tokio::sync::watch;
 
 use crate::config::EmulatorConfig;
+use crate::error::ApiError;
 use crate::flow::Invocations;
 use crate::state::State;
 
@@ -18,7 +19,11 @@ pub struct Shared {
     pub invocations: Mutex<Invocations>,
     /// Wakes `GET …/invocation/next` when an invocation is queued.
     pub queued: tokio::sync::Notify,
-    /// Counts state changes; bumped after every mutation.
+    /// Errors to answer the next ChannelFlowCallback requests with, in order
+    /// (fault injection for processor tests).
+    pub injected_callback_errors: Mutex<std::collections::VecDeque<ApiError>>,
+    /// Counts changes: bumped after every state mutation and every finished
+    /// invocation, so waiters re-check instead of sleeping.
     pub changes: watch::Sender<u64>,
 }
 
@@ -30,6 +35,7 @@ impl Shared {
             state: Mutex::new(state),
             invocations: Mutex::default(),
             queued: tokio::sync::Notify::new(),
+            injected_callback_errors: Mutex::default(),
             changes: watch::Sender::new(0),
         }
     }

@@ -174,6 +174,25 @@ pub struct Message {
     /// An edit waiting for the processor: content and metadata to apply
     /// when it passes (CONTINUE fallback included).
     pub pending_edit: Option<Edit>,
+    /// Whether the message was ever SENT: then every member keeps seeing
+    /// it (its last sent version) while an edit is pending, failed or denied.
+    #[serde(default)]
+    pub published: bool,
+}
+
+impl Message {
+    /// Marks the message SENT (and so published).
+    pub fn mark_sent(&mut self) {
+        self.status = "SENT".into();
+        self.detail = None;
+        self.published = true;
+    }
+
+    /// Whether `user` may see it: published messages, and to their sender
+    /// messages still pending, failed or denied.
+    pub fn visible_to(&self, user: &str) -> bool {
+        self.published || self.status == "SENT" || self.sender == user
+    }
 }
 
 /// An UpdateChannelMessage held while the flow processes it.

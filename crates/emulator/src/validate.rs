@@ -260,15 +260,11 @@ pub fn validate(
                 ));
             }
         }
-        "boolean" => {
-            if !value.is_boolean() {
-                return Err(violation(shown, "Member must be a boolean"));
-            }
+        "boolean" if !value.is_boolean() => {
+            return Err(violation(shown, "Member must be a boolean"));
         }
-        "timestamp" => {
-            if !value.is_number() {
-                return Err(violation(shown, "Member must be a timestamp"));
-            }
+        "timestamp" if !value.is_number() => {
+            return Err(violation(shown, "Member must be a timestamp"));
         }
         _ => {}
     }

@@ -34,6 +34,14 @@ fn attributes_size(attributes: &Value) -> usize {
 }
 
 pub(super) fn callback(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiError> {
+    let injected = shared
+        .injected_callback_errors
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .pop_front();
+    if let Some(error) = injected {
+        return Err(error);
+    }
     let channel_arn = input.req("ChannelArn");
     let callback_id = input.req("CallbackId");
     let delete = input
@@ -123,8 +131,7 @@ pub(super) fn callback(shared: &Arc<Shared>, input: &Input) -> Result<Value, Api
             if let Some(sub_channel) = update["SubChannelId"].as_str() {
                 message.sub_channel_id = Some(sub_channel.to_owned());
             }
-            message.status = "SENT".into();
-            message.detail = None;
+            message.mark_sent();
             message.callback_id = None;
             message.updated = now;
             outcome = "SENT";

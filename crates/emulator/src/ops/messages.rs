@@ -116,6 +116,7 @@ pub(super) fn send(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiErro
             target: input.value("Target").cloned(),
             callback_id: None,
             pending_edit: None,
+            published: false,
         };
         if let Some(channel) = state.channels.get_mut(channel_arn) {
             channel.messages.push(message);
@@ -123,6 +124,11 @@ pub(super) fn send(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiErro
         }
         state.tokens.insert(token, id.clone());
         let job = route_through_flow(&mut state, channel_arn, &id);
+        if job.is_none()
+            && let Some(message) = state.message_mut(channel_arn, &id)
+        {
+            message.mark_sent();
+        }
         let stored = state.message_mut(channel_arn, &id).map(|m| status(m));
         let answer = compact(json!({
             "ChannelArn": channel_arn,
@@ -187,7 +193,7 @@ pub(super) fn update(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiEr
             if edit.metadata.is_some() {
                 message.metadata = edit.metadata;
             }
-            message.status = "SENT".into();
+            message.mark_sent();
             None
         };
         let stored = state
@@ -206,10 +212,6 @@ pub(super) fn update(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiEr
         flow::start(shared, job);
     }
     Ok(answer)
-}
-
-fn visible(message: &Message, user: &str) -> bool {
-    message.status == "SENT" || message.sender == user
 }
 
 fn full(state: &State, channel_arn: &str, m: &Message) -> Value {
@@ -242,7 +244,7 @@ pub(super) fn get(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiError
     let message = channel
         .messages
         .iter()
-        .find(|m| m.id == input.req("MessageId") && visible(m, &user.arn))
+        .find(|m| m.id == input.req("MessageId") && m.visible_to(&user.arn))
         .ok_or_else(|| ApiError::not_found("the message does not exist"))?;
     Ok(json!({"ChannelMessage": full(&state, channel_arn, message)}))
 }
@@ -258,7 +260,7 @@ pub(super) fn list(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiErro
     let mut messages: Vec<&Message> = channel
         .messages
         .iter()
-        .filter(|m| m.persistence == "PERSISTENT" && visible(m, &user.arn))
+        .filter(|m| m.persistence == "PERSISTENT" && m.visible_to(&user.arn))
         .filter(|m| m.created >= not_before && m.created <= not_after)
         .filter(|m| {
             input

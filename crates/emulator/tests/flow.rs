@@ -1,0 +1,550 @@
+//! The flow loop with test-local processors speaking the Runtime API by
+//! hand: event shape, callback → SENT, deny → DENIED, FallbackAction with
+//! no processor, Lambda's retry after a function error, duplicate
+//! delivery, CONTROL bypass, edits through the flow.
+
+mod common;
+
+use std::time::Duration;
+
+use aws_sdk_chimesdkmessaging::types::{
+    ChannelMessageCallback, ChannelMessagePersistenceType, ChannelMessageType, FallbackAction,
+    MessageAttributeValue,
+};
+use common::{FUNCTION, World, config, http, next_invocation};
+
+const LONG: Duration = Duration::from_secs(30);
+
+async fn callback(
+    world: &World,
+    callback_id: &str,
+    message_id: &str,
+    content: Option<&str>,
+    deny: bool,
+) -> Result<(), String> {
+    let mut message = ChannelMessageCallback::builder().message_id(message_id);
+    if let Some(content) = content {
+        message = message.content(content);
+    }
+    world
+        .client
+        .channel_flow_callback()
+        .callback_id(callback_id)
+        .channel_arn(&world.channel)
+        .delete_resource(deny)
+        .channel_message(message.build().unwrap())
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            let e = e.into_service_error();
+            format!(
+                "{}: {}",
+                e.meta().code().unwrap_or(""),
+                e.meta().message().unwrap_or("")
+            )
+        })
+}
+
+async fn respond(world: &World, request_id: &str) {
+    let response = http(
+        &world.emulator.runtime_api(),
+        "POST",
+        &format!("/2018-06-01/runtime/invocation/{request_id}/response"),
+        &[("content-type", "application/json")],
+        b"{}",
+    )
+    .await;
+    assert_eq!(response.status, 202);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callback_with_new_content_makes_the_message_sent() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let (message_id, status) = world.send("hello world").await;
+    assert_eq!(status, "PENDING");
+
+    let runtime_api = world.emulator.runtime_api();
+    let (request_id, event, response) = next_invocation(&runtime_api).await;
+    assert_eq!(
+        response.header("lambda-runtime-invoked-function-arn"),
+        Some(FUNCTION)
+    );
+    let deadline: u128 = response
+        .header("lambda-runtime-deadline-ms")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(deadline > 1_700_000_000_000);
+    assert_eq!(event["EventType"], "CHANNEL_MESSAGE_EVENT");
+    let callback_id = event["CallbackId"].as_str().unwrap().to_owned();
+    assert!((32..=64).contains(&callback_id.len()));
+    let message = &event["ChannelMessage"];
+    assert_eq!(message["MessageId"], message_id.as_str());
+    assert_eq!(message["ChannelArn"], world.channel.as_str());
+    assert_eq!(message["Content"], "hello world");
+    assert_eq!(message["Type"], "STANDARD");
+    assert_eq!(message["Persistence"], "PERSISTENT");
+    assert_eq!(message["Sender"]["Arn"], world.alice.as_str());
+    assert_eq!(message["Sender"]["Name"], "Alice");
+    assert!(message["CreatedTimestamp"].as_str().unwrap().ends_with('Z'));
+    assert!(message.get("LastEditedTimestamp").is_none());
+    let parsed: chimeflow_core::ProcessorEvent = serde_json::from_value(event.clone()).unwrap();
+    assert!(parsed.extra.is_empty());
+
+    // Pending messages are visible to the sender only.
+    let others = world
+        .client
+        .list_channel_messages()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap();
+    assert!(others.channel_messages().is_empty());
+
+    // A MessageId that is not the callback's is refused.
+    let wrong = callback(&world, &callback_id, "not-this-message", Some("x"), false).await;
+    assert!(wrong.unwrap_err().starts_with("BadRequestException"));
+
+    world
+        .client
+        .channel_flow_callback()
+        .callback_id(&callback_id)
+        .channel_arn(&world.channel)
+        .channel_message(
+            ChannelMessageCallback::builder()
+                .message_id(&message_id)
+                .content("hello [moderated]")
+                .metadata("{\"moderation\":\"edited\"}")
+                .message_attributes(
+                    "moderation",
+                    MessageAttributeValue::builder()
+                        .string_values("edited")
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect("ChannelFlowCallback");
+    respond(&world, &request_id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+
+    let got = world
+        .client
+        .get_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap()
+        .channel_message
+        .unwrap();
+    assert_eq!(got.content(), Some("hello [moderated]"));
+    assert_eq!(got.metadata(), Some("{\"moderation\":\"edited\"}"));
+    assert_eq!(
+        got.message_attributes().unwrap()["moderation"].string_values(),
+        ["edited"]
+    );
+    assert_eq!(got.status().unwrap().value().unwrap().as_str(), "SENT");
+
+    // A second callback for a resolved message: "non-pending".
+    let again = callback(&world, &callback_id, &message_id, None, false).await;
+    let again = again.unwrap_err();
+    assert!(again.starts_with("BadRequestException"), "{again}");
+    assert!(again.contains("non-pending"), "{again}");
+    // The request id is finished.
+    let late = http(
+        &runtime_api,
+        "POST",
+        &format!("/2018-06-01/runtime/invocation/{request_id}/response"),
+        &[],
+        b"{}",
+    )
+    .await;
+    assert_eq!(late.status, 400);
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deny_drops_the_message() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let (message_id, _) = world.send("something to deny").await;
+    let (request_id, event, _) = next_invocation(&world.emulator.runtime_api()).await;
+    let callback_id = event["CallbackId"].as_str().unwrap();
+    callback(&world, callback_id, &message_id, None, true)
+        .await
+        .unwrap();
+    respond(&world, &request_id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "DENIED");
+    let get = world
+        .client
+        .get_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(get.is_not_found_exception(), "{get:?}");
+    let listed = world
+        .client
+        .list_channel_messages()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+    assert!(listed.channel_messages().is_empty());
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_processor_abort_fails_the_message() {
+    let world = World::start(config(Duration::from_millis(200))).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let (message_id, status) = world.send("nobody listens").await;
+    assert_eq!(status, "PENDING");
+    assert_eq!(world.final_status(&message_id, LONG).await, "FAILED");
+    assert_eq!(world.emulator.outstanding_invocations(), 0);
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_processor_continue_sends_the_original() {
+    let world = World::start(config(Duration::from_millis(200))).await;
+    world.with_flow(FallbackAction::Continue).await;
+    let (message_id, _) = world.send("nobody listens").await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+    let got = world
+        .client
+        .get_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap()
+        .channel_message
+        .unwrap();
+    assert_eq!(got.content(), Some("nobody listens"));
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_function_error_is_retried_with_the_same_event() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let (message_id, _) = world.send("retry me").await;
+    let runtime_api = world.emulator.runtime_api();
+    let (first_id, first, _) = next_invocation(&runtime_api).await;
+    let failed = http(
+        &runtime_api,
+        "POST",
+        &format!("/2018-06-01/runtime/invocation/{first_id}/error"),
+        &[("lambda-runtime-function-error-type", "Runtime.Test")],
+        br#"{"errorType":"Runtime.Test","errorMessage":"boom"}"#,
+    )
+    .await;
+    assert_eq!(failed.status, 202);
+    let (second_id, second, _) = next_invocation(&runtime_api).await;
+    assert_ne!(first_id, second_id);
+    assert_eq!(first, second, "Lambda retries the same event");
+    let callback_id = second["CallbackId"].as_str().unwrap();
+    callback(&world, callback_id, &message_id, None, false)
+        .await
+        .unwrap();
+    respond(&world, &second_id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_are_bounded_and_then_the_message_stays_pending() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let (message_id, _) = world.send("always fails").await;
+    let runtime_api = world.emulator.runtime_api();
+    for _ in 0..3 {
+        let (id, _, _) = next_invocation(&runtime_api).await;
+        let failed = http(
+            &runtime_api,
+            "POST",
+            &format!("/2018-06-01/runtime/invocation/{id}/error"),
+            &[],
+            b"{}",
+        )
+        .await;
+        assert_eq!(failed.status, 202);
+    }
+    // Two retries were configured: nothing more is queued.
+    assert_eq!(world.emulator.outstanding_invocations(), 0);
+    assert_eq!(
+        world
+            .emulator
+            .message_status(&world.channel, &message_id)
+            .as_deref(),
+        Some("PENDING")
+    );
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_delivery_sends_the_same_event_twice() {
+    let world = World::start(common::EmulatorConfig {
+        duplicate_delivery: true,
+        ..config(LONG)
+    })
+    .await;
+    world.with_flow(FallbackAction::Abort).await;
+    let (message_id, _) = world.send("twice").await;
+    let runtime_api = world.emulator.runtime_api();
+    let (first_id, first, _) = next_invocation(&runtime_api).await;
+    let (second_id, second, _) = next_invocation(&runtime_api).await;
+    assert_ne!(first_id, second_id);
+    assert_eq!(first, second);
+    let callback_id = first["CallbackId"].as_str().unwrap();
+    callback(&world, callback_id, &message_id, None, false)
+        .await
+        .unwrap();
+    let duplicate = callback(&world, callback_id, &message_id, None, false)
+        .await
+        .unwrap_err();
+    assert!(duplicate.contains("non-pending"), "{duplicate}");
+    respond(&world, &first_id).await;
+    respond(&world, &second_id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn control_messages_bypass_the_flow() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let sent = world
+        .client
+        .send_channel_message()
+        .channel_arn(&world.channel)
+        .content("typing")
+        .r#type(ChannelMessageType::Control)
+        .persistence(ChannelMessagePersistenceType::NonPersistent)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status().unwrap().value().unwrap().as_str(), "SENT");
+    assert_eq!(world.emulator.outstanding_invocations(), 0);
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_goes_through_the_flow() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let runtime_api = world.emulator.runtime_api();
+    let (message_id, _) = world.send("first version").await;
+    let (id, event, _) = next_invocation(&runtime_api).await;
+    callback(
+        &world,
+        event["CallbackId"].as_str().unwrap(),
+        &message_id,
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    respond(&world, &id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+
+    let updated = world
+        .client
+        .update_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .content("second version")
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        updated.status().unwrap().value().unwrap().as_str(),
+        "PENDING"
+    );
+    let (id, event, _) = next_invocation(&runtime_api).await;
+    assert_eq!(event["ChannelMessage"]["Content"], "second version");
+    assert!(event["ChannelMessage"]["LastEditedTimestamp"].is_string());
+    callback(
+        &world,
+        event["CallbackId"].as_str().unwrap(),
+        &message_id,
+        Some("second, checked"),
+        false,
+    )
+    .await
+    .unwrap();
+    respond(&world, &id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+    let got = world
+        .client
+        .get_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap()
+        .channel_message
+        .unwrap();
+    assert_eq!(got.content(), Some("second, checked"));
+    assert!(got.last_edited_timestamp().is_some());
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn injected_callback_errors_come_first() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let (message_id, _) = world.send("throttle me").await;
+    let (id, event, _) = next_invocation(&world.emulator.runtime_api()).await;
+    let callback_id = event["CallbackId"].as_str().unwrap();
+    world
+        .emulator
+        .fail_next_callbacks([chimeflow_emulator::ApiError::throttled()]);
+    let throttled = callback(&world, callback_id, &message_id, None, false)
+        .await
+        .unwrap_err();
+    assert!(
+        throttled.starts_with("ThrottledClientException"),
+        "{throttled}"
+    );
+    callback(&world, callback_id, &message_id, None, false)
+        .await
+        .unwrap();
+    respond(&world, &id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_from_the_snapshot_redelivers_pending_messages() {
+    let folder = tempfile::tempdir().unwrap();
+    let snapshot = folder.path().join("state.json");
+    let world = World::start(common::EmulatorConfig {
+        snapshot: Some(snapshot.clone()),
+        ..config(LONG)
+    })
+    .await;
+    world.with_flow(FallbackAction::Abort).await;
+    let (message_id, status) = world.send("pending across a restart").await;
+    assert_eq!(status, "PENDING");
+    let channel = world.channel.clone();
+    world.emulator.shutdown().await;
+
+    let emulator = chimeflow_emulator::Emulator::start(common::EmulatorConfig {
+        snapshot: Some(snapshot.clone()),
+        ..config(LONG)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        emulator.message_status(&channel, &message_id).as_deref(),
+        Some("PENDING")
+    );
+    let (id, event, _) = next_invocation(&emulator.runtime_api()).await;
+    assert_eq!(event["ChannelMessage"]["MessageId"], message_id.as_str());
+    let client = common::client(&emulator);
+    client
+        .channel_flow_callback()
+        .callback_id(event["CallbackId"].as_str().unwrap())
+        .channel_arn(&channel)
+        .channel_message(
+            ChannelMessageCallback::builder()
+                .message_id(&message_id)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let response = http(
+        &emulator.runtime_api(),
+        "POST",
+        &format!("/2018-06-01/runtime/invocation/{id}/response"),
+        &[],
+        b"{}",
+    )
+    .await;
+    assert_eq!(response.status, 202);
+    assert_eq!(
+        emulator
+            .wait_for_final_status(&channel, &message_id, LONG)
+            .await
+            .as_deref(),
+        Some("SENT")
+    );
+    emulator.shutdown().await;
+    let saved = std::fs::read_to_string(&snapshot).unwrap();
+    assert!(saved.contains("\"SENT\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_edit_keeps_the_last_sent_version() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let runtime_api = world.emulator.runtime_api();
+    let (message_id, _) = world.send("kept").await;
+    let (id, event, _) = next_invocation(&runtime_api).await;
+    callback(
+        &world,
+        event["CallbackId"].as_str().unwrap(),
+        &message_id,
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    respond(&world, &id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+
+    world
+        .client
+        .update_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .content("refused edit")
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+    let (id, event, _) = next_invocation(&runtime_api).await;
+    callback(
+        &world,
+        event["CallbackId"].as_str().unwrap(),
+        &message_id,
+        None,
+        true,
+    )
+    .await
+    .unwrap();
+    respond(&world, &id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "DENIED");
+    let got = world
+        .client
+        .get_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap()
+        .channel_message
+        .unwrap();
+    assert_eq!(got.content(), Some("kept"));
+    world.emulator.shutdown().await;
+}

@@ -1,0 +1,141 @@
+//! The full loop with the real `processor` binary of crates/deploy, unmodified:
+//! AWS_LAMBDA_RUNTIME_API points at the emulator's Runtime API and
+//! AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING at its API. The default
+//! configuration (rules/chimeflow.toml) redacts PII and denies
+//! whitespace-only content.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use aws_sdk_chimesdkmessaging::types::FallbackAction;
+use chimeflow_emulator::RunningEmulator;
+use common::{EmulatorConfig, World, config, processor_binary};
+
+const LONG: Duration = Duration::from_secs(60);
+
+/// The processor, killed when dropped.
+struct Processor(Child);
+
+impl Processor {
+    fn spawn(emulator: &RunningEmulator) -> Self {
+        let child = Command::new(processor_binary())
+            .env_clear()
+            .env("AWS_LAMBDA_RUNTIME_API", emulator.runtime_api())
+            .env("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING", emulator.endpoint())
+            .env("AWS_LAMBDA_FUNCTION_NAME", "chimeflow-processor")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_REGION", emulator.region())
+            .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+            .env(
+                "AWS_SECRET_ACCESS_KEY",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            )
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the processor starts");
+        Self(child)
+    }
+}
+
+impl Drop for Processor {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn content(world: &World, message_id: &str) -> String {
+    world
+        .client
+        .get_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(message_id)
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .expect("GetChannelMessage")
+        .channel_message
+        .unwrap()
+        .content
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_processor_redacts_and_denies() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let _processor = Processor::spawn(&world.emulator);
+
+    let (redacted, status) = world.send("write to alice@example.com please").await;
+    assert_eq!(status, "PENDING");
+    assert_eq!(world.final_status(&redacted, LONG).await, "SENT");
+    let text = content(&world, &redacted).await;
+    assert!(!text.contains("alice@example.com"), "not redacted");
+    assert!(text.starts_with("write to "), "the rest is kept");
+
+    let (clean, _) = world.send("nothing to see here").await;
+    assert_eq!(world.final_status(&clean, LONG).await, "SENT");
+    assert_eq!(content(&world, &clean).await, "nothing to see here");
+
+    let (blank, _) = world.send("   \n\t ").await;
+    assert_eq!(world.final_status(&blank, LONG).await, "DENIED");
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_processor_takes_a_duplicate_delivery_in_its_stride() {
+    let world = World::start(EmulatorConfig {
+        duplicate_delivery: true,
+        ..config(LONG)
+    })
+    .await;
+    world.with_flow(FallbackAction::Abort).await;
+    let _processor = Processor::spawn(&world.emulator);
+    let (message_id, _) = world.send("call me at alice@example.com").await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+    // Both deliveries end as successful invocations: the second callback's
+    // "non-pending" answer means "already resolved" to the processor.
+    let mut changes = world.emulator.changes();
+    tokio::time::timeout(LONG, async {
+        while world.emulator.invocation_stats().succeeded < 2 {
+            changes.changed().await.unwrap();
+        }
+    })
+    .await
+    .expect("both deliveries finished");
+    let stats = world.emulator.invocation_stats();
+    assert_eq!(
+        (stats.succeeded, stats.failed, stats.outstanding),
+        (2, 0, 0)
+    );
+    assert!(
+        !content(&world, &message_id)
+            .await
+            .contains("alice@example.com")
+    );
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_real_processor_rides_out_a_service_failure_and_throttling() {
+    let world = World::start(config(LONG)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    world.emulator.fail_next_callbacks([
+        chimeflow_emulator::ApiError::service_unavailable(),
+        chimeflow_emulator::ApiError::throttled(),
+    ]);
+    let _processor = Processor::spawn(&world.emulator);
+    let (message_id, _) = world.send("mail bob@example.org").await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+    assert!(
+        !content(&world, &message_id)
+            .await
+            .contains("bob@example.org")
+    );
+    world.emulator.shutdown().await;
+}

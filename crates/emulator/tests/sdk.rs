@@ -1,0 +1,571 @@
+//! Every implemented operation through the real Rust SDK
+//! (aws-sdk-chimesdkmessaging) with only an endpoint override: happy paths
+//! and the typical errors (NotFound, Conflict, Forbidden, BadRequest).
+
+mod common;
+
+use std::time::Duration;
+
+use aws_sdk_chimesdkmessaging::error::ProvideErrorMetadata;
+use aws_sdk_chimesdkmessaging::primitives::DateTime;
+use aws_sdk_chimesdkmessaging::types::{
+    ChannelMembershipType, ChannelMessagePersistenceType, ChannelMessageType, FallbackAction,
+    SortOrder, Tag,
+};
+use common::{World, config, processor};
+
+fn code<E: ProvideErrorMetadata>(error: E) -> String {
+    error.code().unwrap_or_default().to_owned()
+}
+
+async fn world() -> World {
+    World::start(config(Duration::from_secs(30))).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channel_flow_lifecycle() {
+    let world = world().await;
+    let client = &world.client;
+    let flow = client
+        .create_channel_flow()
+        .app_instance_arn(&world.app)
+        .name("first")
+        .processors(processor(FallbackAction::Abort))
+        .tags(Tag::builder().key("team").value("chat").build().unwrap())
+        .client_request_token("token-1")
+        .send()
+        .await
+        .unwrap()
+        .channel_flow_arn
+        .unwrap();
+    assert!(
+        flow.starts_with(&format!("{}/channel-flow/", world.app)),
+        "{flow}"
+    );
+    // The same ClientRequestToken creates nothing new.
+    let again = client
+        .create_channel_flow()
+        .app_instance_arn(&world.app)
+        .name("first")
+        .processors(processor(FallbackAction::Abort))
+        .client_request_token("token-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.channel_flow_arn(), Some(flow.as_str()));
+    let second = client
+        .create_channel_flow()
+        .app_instance_arn(&world.app)
+        .name("second")
+        .processors(processor(FallbackAction::Continue))
+        .client_request_token("token-2")
+        .send()
+        .await
+        .unwrap()
+        .channel_flow_arn
+        .unwrap();
+
+    let described = client
+        .describe_channel_flow()
+        .channel_flow_arn(&flow)
+        .send()
+        .await
+        .unwrap()
+        .channel_flow
+        .unwrap();
+    assert_eq!(described.name(), Some("first"));
+    assert_eq!(
+        described.processors()[0].fallback_action(),
+        &FallbackAction::Abort
+    );
+    assert!(described.created_timestamp().unwrap().secs() > 1_700_000_000);
+
+    client
+        .update_channel_flow()
+        .channel_flow_arn(&flow)
+        .name("renamed")
+        .processors(processor(FallbackAction::Continue))
+        .send()
+        .await
+        .unwrap();
+    let described = client
+        .describe_channel_flow()
+        .channel_flow_arn(&flow)
+        .send()
+        .await
+        .unwrap()
+        .channel_flow
+        .unwrap();
+    assert_eq!(described.name(), Some("renamed"));
+    assert_eq!(
+        described.processors()[0].fallback_action(),
+        &FallbackAction::Continue
+    );
+
+    // Pagination: one per page.
+    let page1 = client
+        .list_channel_flows()
+        .app_instance_arn(&world.app)
+        .max_results(1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page1.channel_flows().len(), 1);
+    let token = page1.next_token().expect("a second page").to_owned();
+    let page2 = client
+        .list_channel_flows()
+        .app_instance_arn(&world.app)
+        .max_results(1)
+        .next_token(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page2.channel_flows().len(), 1);
+    assert!(page2.next_token().is_none());
+    let mut names: Vec<String> = page1
+        .channel_flows()
+        .iter()
+        .chain(page2.channel_flows())
+        .map(|f| f.name().unwrap().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["renamed", "second"]);
+    let bad_token = client
+        .list_channel_flows()
+        .app_instance_arn(&world.app)
+        .next_token("forged")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(bad_token), "BadRequestException");
+
+    // Association: bob is a member, not a moderator.
+    let forbidden = client
+        .associate_channel_flow()
+        .channel_arn(&world.channel)
+        .channel_flow_arn(&flow)
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(forbidden.is_forbidden_exception(), "{forbidden:?}");
+    // The app instance admin may, though not a member.
+    client
+        .associate_channel_flow()
+        .channel_arn(&world.channel)
+        .channel_flow_arn(&flow)
+        .chime_bearer(&world.admin)
+        .send()
+        .await
+        .unwrap();
+    let twice = client
+        .associate_channel_flow()
+        .channel_arn(&world.channel)
+        .channel_flow_arn(&second)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(twice), "ConflictException");
+    let channel = client
+        .describe_channel()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap()
+        .channel
+        .unwrap();
+    assert_eq!(channel.channel_flow_arn(), Some(flow.as_str()));
+    assert_eq!(
+        channel.created_by().unwrap().arn(),
+        Some(world.alice.as_str())
+    );
+
+    let associated = client
+        .list_channels_associated_with_channel_flow()
+        .channel_flow_arn(&flow)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(associated.channels().len(), 1);
+    assert_eq!(
+        associated.channels()[0].channel_arn(),
+        Some(world.channel.as_str())
+    );
+
+    let busy = client
+        .delete_channel_flow()
+        .channel_flow_arn(&flow)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(busy.is_conflict_exception(), "{busy:?}");
+
+    client
+        .disassociate_channel_flow()
+        .channel_arn(&world.channel)
+        .channel_flow_arn(&flow)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+    let not_associated = client
+        .disassociate_channel_flow()
+        .channel_arn(&world.channel)
+        .channel_flow_arn(&flow)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(not_associated.is_not_found_exception());
+    client
+        .delete_channel_flow()
+        .channel_flow_arn(&flow)
+        .send()
+        .await
+        .unwrap();
+    let gone = client
+        .describe_channel_flow()
+        .channel_flow_arn(&flow)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(gone), "NotFoundException");
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tags() {
+    let world = world().await;
+    let client = &world.client;
+    let flow = world.with_flow(FallbackAction::Abort).await;
+    for arn in [&flow, &world.channel] {
+        client
+            .tag_resource()
+            .resource_arn(arn)
+            .tags(Tag::builder().key("a").value("1").build().unwrap())
+            .tags(Tag::builder().key("b").value("2").build().unwrap())
+            .send()
+            .await
+            .unwrap();
+        client
+            .untag_resource()
+            .resource_arn(arn)
+            .tag_keys("a")
+            .send()
+            .await
+            .unwrap();
+        let tags = client
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .unwrap();
+        let pairs: Vec<(&str, &str)> = tags.tags().iter().map(|t| (t.key(), t.value())).collect();
+        assert_eq!(pairs, [("b", "2")]);
+    }
+    let missing = client
+        .list_tags_for_resource()
+        .resource_arn(format!("{}/channel/0000", world.app))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(missing), "NotFoundException");
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_without_a_flow() {
+    let world = world().await;
+    let client = &world.client;
+    let mut ids = Vec::new();
+    for text in ["one", "two", "three"] {
+        let (id, status) = world.send(text).await;
+        assert_eq!(status, "SENT");
+        assert_eq!(id.len(), 64);
+        ids.push(id);
+    }
+    let status = client
+        .get_channel_message_status()
+        .channel_arn(&world.channel)
+        .message_id(&ids[0])
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(status), "ForbiddenException", "only the sender");
+
+    // Descending by default; ascending on request; paginated.
+    let listed = client
+        .list_channel_messages()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap();
+    let contents: Vec<&str> = listed
+        .channel_messages()
+        .iter()
+        .map(|m| m.content().unwrap())
+        .collect();
+    assert_eq!(contents, ["three", "two", "one"]);
+    let first = client
+        .list_channel_messages()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.bob)
+        .sort_order(SortOrder::Ascending)
+        .max_results(2)
+        .send()
+        .await
+        .unwrap();
+    let contents: Vec<&str> = first
+        .channel_messages()
+        .iter()
+        .map(|m| m.content().unwrap())
+        .collect();
+    assert_eq!(contents, ["one", "two"]);
+    let rest = client
+        .list_channel_messages()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.bob)
+        .sort_order(SortOrder::Ascending)
+        .max_results(2)
+        .next_token(first.next_token().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rest.channel_messages()[0].content(), Some("three"));
+    assert!(rest.next_token().is_none());
+    // NotBefore / NotAfter: a window in the future is empty, the past is full.
+    let future = client
+        .list_channel_messages()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.bob)
+        .not_before(DateTime::from_secs(4_000_000_000))
+        .send()
+        .await
+        .unwrap();
+    assert!(future.channel_messages().is_empty());
+    let window = client
+        .list_channel_messages()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.bob)
+        .not_before(DateTime::from_secs(1_000_000_000))
+        .not_after(DateTime::from_secs(4_000_000_000))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(window.channel_messages().len(), 3);
+
+    // Update by the sender only.
+    let not_sender = client
+        .update_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&ids[0])
+        .content("hijack")
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(not_sender), "ForbiddenException");
+    client
+        .update_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&ids[0])
+        .content("one, edited")
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+
+    // Redact: content gone, message listed as redacted.
+    let redacted = client
+        .redact_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&ids[1])
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(redacted.message_id(), Some(ids[1].as_str()));
+    let got = client
+        .get_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&ids[1])
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap()
+        .channel_message
+        .unwrap();
+    assert!(got.redacted());
+    assert_eq!(got.content().unwrap_or_default(), "");
+
+    // Delete: moderators only.
+    let member = client
+        .delete_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&ids[2])
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(member), "ForbiddenException");
+    client
+        .delete_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&ids[2])
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+    let gone = client
+        .get_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&ids[2])
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(gone.is_not_found_exception());
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bearers_and_membership() {
+    let world = world().await;
+    let client = &world.client;
+    let send = |bearer: String, channel: String| async move {
+        client
+            .send_channel_message()
+            .channel_arn(channel)
+            .content("hi")
+            .r#type(ChannelMessageType::Standard)
+            .persistence(ChannelMessagePersistenceType::Persistent)
+            .chime_bearer(bearer)
+            .send()
+            .await
+    };
+    let stranger = format!("{}/user/nobody", world.app);
+    let unknown = send(stranger, world.channel.clone())
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(unknown.is_forbidden_exception(), "{unknown:?}");
+    let outsider = send(world.carol.clone(), world.channel.clone())
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(outsider.is_forbidden_exception(), "{outsider:?}");
+    let missing = send(world.alice.clone(), format!("{}/channel/ffff", world.app))
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert_eq!(code(missing), "NotFoundException");
+
+    client
+        .create_channel_membership()
+        .channel_arn(&world.channel)
+        .member_arn(&world.carol)
+        .r#type(ChannelMembershipType::Default)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+    send(world.carol.clone(), world.channel.clone())
+        .await
+        .unwrap();
+
+    // The same ClientRequestToken is the same message.
+    let first = client
+        .send_channel_message()
+        .channel_arn(&world.channel)
+        .content("once")
+        .r#type(ChannelMessageType::Standard)
+        .persistence(ChannelMessagePersistenceType::Persistent)
+        .client_request_token("same-token")
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+    let second = client
+        .send_channel_message()
+        .channel_arn(&world.channel)
+        .content("once")
+        .r#type(ChannelMessageType::Standard)
+        .persistence(ChannelMessagePersistenceType::Persistent)
+        .client_request_token("same-token")
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.message_id(), second.message_id());
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validation_names_the_member_and_never_echoes_content() {
+    let world = world().await;
+    let client = &world.client;
+    let secret = "x".repeat(5000);
+    let too_long = client
+        .send_channel_message()
+        .channel_arn(&world.channel)
+        .content(&secret)
+        .r#type(ChannelMessageType::Standard)
+        .persistence(ChannelMessagePersistenceType::Persistent)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(too_long.is_bad_request_exception());
+    assert!(too_long.message().unwrap().contains("Content"));
+    assert!(!too_long.message().unwrap().contains("xxxx"));
+
+    let empty = client
+        .send_channel_message()
+        .channel_arn(&world.channel)
+        .content("")
+        .r#type(ChannelMessageType::Standard)
+        .persistence(ChannelMessagePersistenceType::Persistent)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(empty.is_bad_request_exception());
+    assert!(empty.message().unwrap().contains("'Content'"), "{empty:?}");
+
+    let max = client
+        .list_channel_messages()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.alice)
+        .max_results(51)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(max.is_bad_request_exception());
+    assert!(max.message().unwrap().contains("'MaxResults'"), "{max:?}");
+
+    let bad_arn = client
+        .describe_channel()
+        .channel_arn("not-an-arn")
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(bad_arn.is_bad_request_exception());
+    assert!(
+        bad_arn.message().unwrap().contains("'ChannelArn'"),
+        "{bad_arn:?}"
+    );
+    world.emulator.shutdown().await;
+}
