@@ -223,13 +223,25 @@ pub fn clean(mut command: Command) -> Command {
 pub fn processor_binary() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let path = Path::new(env!("CARGO_BIN_EXE_chimeflow"))
-            .parent()
-            .unwrap()
-            .join(format!("processor{}", std::env::consts::EXE_SUFFIX));
+        let dir = Path::new(env!("CARGO_BIN_EXE_chimeflow")).parent().unwrap();
+        let path = dir.join(format!("processor{}", std::env::consts::EXE_SUFFIX));
+        // Build with the profile of the binary under test: target/<dir>/.
+        let profile = match dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") | None => "dev",
+            Some("release") => "release",
+            Some(other) => other,
+        };
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "-p", "chimeflow-deploy", "--bin", "processor"])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "chimeflow-deploy",
+                "--bin",
+                "processor",
+            ])
+            .args(["--profile", profile])
             .current_dir(root())
             .status()
             .expect("cargo runs");
