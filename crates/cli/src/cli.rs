@@ -726,7 +726,7 @@ pub fn parse_attributes(text: &str) -> Result<AttributeList, String> {
 /// The processor gets AWS_LAMBDA_RUNTIME_API, AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING,
 /// AWS_REGION, placeholder credentials (none of your AWS profiles) and, with
 /// --config, CHIMEFLOW_CONFIG. Its log lines go to standard error, with the
-/// emulator's warnings (a FallbackAction applied, a retry); RUST_LOG sets
+/// emulator's warnings (a FallbackAction applied, retries used up); RUST_LOG sets
 /// both levels.
 ///
 /// Runs until interrupted (Ctrl-C or SIGTERM), then stops the processor and
