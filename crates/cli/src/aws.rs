@@ -6,9 +6,10 @@ use aws_config::BehaviorVersion;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::meta::credentials::CredentialsProviderChain;
 use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::timeout::TimeoutConfig;
 use aws_sdk_chimesdkmessaging::Client;
 use aws_sdk_chimesdkmessaging::config::http::HttpResponse;
-use aws_sdk_chimesdkmessaging::config::{Credentials, Region};
+use aws_sdk_chimesdkmessaging::config::{Credentials, Region, SharedCredentialsProvider};
 use aws_sdk_chimesdkmessaging::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use crate::cli::AwsArgs;
@@ -36,23 +37,22 @@ pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, Fa
 /// else placeholders: the local emulator does not check signatures, and
 /// the instance-metadata lookups of the full chain would only add delay.
 pub async fn client(aws: &AwsArgs) -> Result<Client, Failure> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    // A hung endpoint must not hang the command: each call, retries
+    // included, gets a minute (connect attempts the SDK's 3.1 s).
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
+        TimeoutConfig::builder()
+            .operation_timeout(std::time::Duration::from_secs(60))
+            .build(),
+    );
     if let Some(profile) = &aws.profile {
         loader = loader.profile_name(profile);
     }
     if let Some(region) = &aws.region {
         loader = loader.region(Region::new(region.clone()));
     }
-    let endpoint = match &aws.endpoint_url {
-        Some(url) => {
-            check_endpoint(url)?;
-            loader = loader.endpoint_url(url);
-            Some(url.clone())
-        }
-        None => env_endpoint(),
-    };
-    if endpoint.as_deref().is_some_and(is_loopback) {
-        loader = loader.credentials_provider(local_credentials(aws.profile.as_deref()));
+    if let Some(url) = &aws.endpoint_url {
+        check_endpoint(url)?;
+        loader = loader.endpoint_url(url);
     }
     let config = loader.load().await;
     if config.region().is_none() {
@@ -61,9 +61,22 @@ pub async fn client(aws: &AwsArgs) -> Result<Client, Failure> {
         ));
     }
     let mut builder = aws_sdk_chimesdkmessaging::config::Builder::from(&config);
-    // An empty override variable is "unset", not an empty URL.
-    if aws.endpoint_url.is_none() {
-        builder.set_endpoint_url(endpoint);
+    // The endpoint: --endpoint-url, else the environment (empty variables
+    // count as unset), else the profile's `endpoint_url`.
+    let endpoint = match &aws.endpoint_url {
+        Some(url) => Some(url.clone()),
+        None => match env_endpoint() {
+            Some(url) => {
+                builder.set_endpoint_url(Some(url.clone()));
+                Some(url)
+            }
+            None => config.endpoint_url().map(str::to_owned),
+        },
+    };
+    if endpoint.as_deref().is_some_and(is_loopback) {
+        builder.set_credentials_provider(Some(SharedCredentialsProvider::new(local_credentials(
+            aws.profile.as_deref(),
+        ))));
     }
     Ok(Client::from_conf(builder.build()))
 }

@@ -407,3 +407,45 @@ fn an_unreachable_endpoint_exits_1_with_the_cause() {
     );
     assert!(run.stderr.contains("Connection refused"), "{}", run.stderr);
 }
+
+#[test]
+fn endpoint_region_and_credentials_from_a_profile() {
+    let emu = Emu::start();
+    let flow = emu.flow("f", "ABORT");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile emulator]\nregion = us-east-1\nendpoint_url = {0}\n\
+             aws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = example\n\
+             [profile bare]\nregion = us-east-1\nendpoint_url = {0}\n",
+            emu.endpoint()
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let run = chimeflow_env(
+        &[
+            "flows",
+            "describe",
+            "--flow",
+            &flow,
+            "--profile",
+            "emulator",
+        ],
+        &[("AWS_CONFIG_FILE", config)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = chimeflow_env(
+        &["flows", "describe", "--flow", &flow],
+        &[("AWS_CONFIG_FILE", config), ("AWS_PROFILE", "emulator")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A loopback endpoint and no credentials anywhere: placeholders.
+    let run = chimeflow_env(
+        &["flows", "describe", "--flow", &flow, "--profile", "bare"],
+        &[("AWS_CONFIG_FILE", config)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
