@@ -525,7 +525,42 @@ pub enum MessagesCommand {
     /// Only the sender may ask.
     Status(MessageArg),
     List(ListMessagesArgs),
+    Update(UpdateArgs),
     Watch(WatchArgs),
+}
+
+/// Edit a message (UpdateChannelMessage); prints its MessageId and Status.
+///
+/// On a channel with a flow the edit goes through the processor too: the
+/// status is PENDING until it calls back. Only the sender may edit.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow messages update --bearer $USER --channel $CHANNEL --message-id $ID --content 'new text'\n  \
+    chimeflow messages watch --bearer $USER --channel $CHANNEL --edit $ID --content 'mail jane@example.com'")]
+pub struct UpdateArgs {
+    /// The channel's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub channel: String,
+
+    /// The message's id.
+    #[arg(long, value_name = "ID")]
+    pub message_id: String,
+
+    /// The new content.
+    #[arg(long, value_name = "TEXT")]
+    pub content: String,
+
+    /// The new metadata.
+    #[arg(long, value_name = "TEXT")]
+    pub metadata: Option<String>,
+
+    /// The sub-channel, for elastic channels.
+    #[arg(long, value_name = "ID")]
+    pub sub_channel_id: Option<String>,
+
+    /// The content type, e.g. application/json.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
 }
 
 /// A message type.
@@ -658,10 +693,11 @@ pub enum SortOrder {
     Descending,
 }
 
-/// Send a message and follow it through the channel flow until it is final.
+/// Send a message (or edit one) and follow it through the channel flow until it is final.
 ///
-/// Prints one JSON line per step: the SendChannelMessage response (status
-/// PENDING on a channel with a flow), then each GetChannelMessageStatus
+/// Prints one JSON line per step: the SendChannelMessage response (or the
+/// UpdateChannelMessage one, with --edit; status PENDING on a channel with a
+/// flow), then each GetChannelMessageStatus
 /// response whose status differs from the one before, until the status is
 /// final (SENT, DENIED or FAILED); then, when SENT, the message as stored
 /// (GetChannelMessage), with the content the processor sent back. Denied
@@ -676,6 +712,11 @@ pub enum SortOrder {
 pub struct WatchArgs {
     #[command(flatten)]
     pub fields: SendFields,
+
+    /// Edit this message (UpdateChannelMessage) instead of sending a new one:
+    /// --content (and --metadata, --content-type) replace its own.
+    #[arg(long, value_name = "MESSAGE_ID", conflicts_with_all = ["attributes", "message_type", "persistence", "client_request_token"])]
+    pub edit: Option<String>,
 
     /// How long to wait for a final status: 30, 30s, 500ms, 2m.
     #[arg(long, value_parser = crate::aws::parse_duration, default_value = "30s", value_name = "DURATION")]

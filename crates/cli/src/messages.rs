@@ -110,6 +110,17 @@ async fn call(client: &Client, bearer: &str, command: &MessagesCommand) -> Resul
                 .str("SubChannelId", a.sub_channel_id.as_deref())
                 .build()
         }
+        MessagesCommand::Update(a) => {
+            let edit = Edit {
+                channel: &a.channel,
+                message_id: &a.message_id,
+                content: &a.content,
+                metadata: a.metadata.as_deref(),
+                sub_channel_id: a.sub_channel_id.as_deref(),
+                content_type: a.content_type.as_deref(),
+            };
+            update(client, bearer, &edit).await?.0
+        }
         MessagesCommand::Watch(_) => unreachable!("watch prints as it goes"),
     })
 }
@@ -140,6 +151,43 @@ async fn send(
         .send()
         .await
         .map_err(failure)
+}
+
+/// What UpdateChannelMessage takes.
+struct Edit<'a> {
+    channel: &'a str,
+    message_id: &'a str,
+    content: &'a str,
+    metadata: Option<&'a str>,
+    sub_channel_id: Option<&'a str>,
+    content_type: Option<&'a str>,
+}
+
+/// Edits a message; the response as JSON, and the status it gives.
+async fn update(
+    client: &Client,
+    bearer: &str,
+    edit: &Edit<'_>,
+) -> Result<(Value, Option<ChannelMessageStatus>), Failure> {
+    let out = client
+        .update_channel_message()
+        .channel_arn(edit.channel)
+        .message_id(edit.message_id)
+        .content(edit.content)
+        .set_metadata(edit.metadata.map(str::to_owned))
+        .set_sub_channel_id(edit.sub_channel_id.map(str::to_owned))
+        .set_content_type(edit.content_type.map(str::to_owned))
+        .chime_bearer(bearer)
+        .send()
+        .await
+        .map_err(failure)?;
+    let json = Obj::new()
+        .str("ChannelArn", out.channel_arn())
+        .str("MessageId", out.message_id())
+        .val("Status", out.status().map(shapes::status))
+        .str("SubChannelId", out.sub_channel_id())
+        .build();
+    Ok((json, out.status().and_then(|s| s.value()).cloned()))
 }
 
 fn attributes(fields: &SendFields) -> Option<HashMap<String, MessageAttributeValue>> {
@@ -196,14 +244,36 @@ async fn watch(
 ) -> Result<ExitCode, Failure> {
     let format = aws_args.output;
     let started = Instant::now();
-    let sent = send(client, bearer, &args.fields).await?;
-    output::print_line(&sent_json(&sent), format)?;
-    let Some(message_id) = sent.message_id().map(str::to_owned) else {
+    let (posted, message_id, mut status) = match &args.edit {
+        None => {
+            let sent = send(client, bearer, &args.fields).await?;
+            let status = sent.status().and_then(|s| s.value()).cloned();
+            (
+                sent_json(&sent),
+                sent.message_id().map(str::to_owned),
+                status,
+            )
+        }
+        Some(id) => {
+            let fields = &args.fields;
+            let edit = Edit {
+                channel: &fields.channel,
+                message_id: id,
+                content: &fields.content,
+                metadata: fields.metadata.as_deref(),
+                sub_channel_id: fields.sub_channel_id.as_deref(),
+                content_type: fields.content_type.as_deref(),
+            };
+            let (json, status) = update(client, bearer, &edit).await?;
+            (json, Some(id.clone()), status)
+        }
+    };
+    output::print_line(&posted, format)?;
+    let Some(message_id) = message_id else {
         return Err(Failure::Runtime(
             "the service answered without a MessageId".into(),
         ));
     };
-    let mut status = sent.status().and_then(|s| s.value()).cloned();
     let mut pause = FIRST_POLL;
     while !is_final(status.as_ref()) {
         let left = args.timeout.saturating_sub(started.elapsed());

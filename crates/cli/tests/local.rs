@@ -129,6 +129,26 @@ fn local_redacts_denies_and_stops_cleanly() {
         run.stderr
     );
 
+    // An edit goes through the processor too.
+    let hello = watch(&local, "hello");
+    let hello_id = hello[0]["MessageId"].as_str().unwrap();
+    let edited = lines(&local.cli_as_user(&[
+        "messages",
+        "watch",
+        "--channel",
+        &channel,
+        "--edit",
+        hello_id,
+        "--content",
+        "hello, mail jane@example.com",
+    ]));
+    assert_eq!(edited[0]["MessageId"], hello_id);
+    assert_eq!(edited[0]["Status"]["Value"], "PENDING", "{edited:?}");
+    assert_eq!(
+        edited.last().unwrap()["ChannelMessage"]["Content"],
+        "hello, mail [EMAIL]"
+    );
+
     // What local set up, seen through the flow commands.
     let flow = local.get("ChannelFlowArn");
     let admin = local.get("AdminArn");

@@ -87,6 +87,37 @@ fn send_get_status_list_on_a_channel_without_a_flow() {
     );
     assert_eq!(status["Status"]["Value"], "SENT");
 
+    let updated = emu.ok_as(
+        &emu.user,
+        &[
+            "messages",
+            "update",
+            "--channel",
+            &channel,
+            "--message-id",
+            &id,
+            "--content",
+            "hello again",
+        ],
+    );
+    assert_eq!(updated["MessageId"], id);
+    let got = emu.ok_as(
+        &emu.user,
+        &[
+            "messages",
+            "get",
+            "--channel",
+            &channel,
+            "--message-id",
+            &id,
+        ],
+    );
+    assert_eq!(got["ChannelMessage"]["Content"], "hello again");
+    assert!(
+        got["ChannelMessage"]["LastEditedTimestamp"].is_string(),
+        "{got}"
+    );
+
     emu.ok_as(
         &emu.user,
         &[
@@ -115,7 +146,7 @@ fn send_get_status_list_on_a_channel_without_a_flow() {
         .iter()
         .map(|m| m["Content"].as_str().unwrap())
         .collect();
-    assert_eq!(contents, ["hello", "second"]);
+    assert_eq!(contents, ["hello again", "second"]);
     assert_eq!(listed["ChannelArn"], channel);
 
     let run = emu.cli_as(
