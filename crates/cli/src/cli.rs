@@ -490,8 +490,7 @@ pub fn parse_tags(text: &str) -> Result<TagList, String> {
         })
 }
 
-/// Messages: send one, read one, its status, list a channel's, or watch one
-/// through the channel flow.
+/// Messages: send, edit, read, list; follow one through the channel flow.
 ///
 /// Every call is made as the AppInstanceUser given by --bearer (or
 /// CHIMEFLOW_BEARER), who must be a member of the channel.
@@ -501,6 +500,7 @@ pub fn parse_tags(text: &str) -> Result<TagList, String> {
   chimeflow messages send --bearer $USER --channel $CHANNEL --content hello --attribute topic=greeting
   chimeflow messages status --bearer $USER --channel $CHANNEL --message-id $ID
   chimeflow messages get --bearer $USER --channel $CHANNEL --message-id $ID
+  chimeflow messages update --bearer $USER --channel $CHANNEL --message-id $ID --content 'fixed typo'
   chimeflow messages list --bearer $USER --channel $CHANNEL --output table
 
 ", aws_notes!()))]

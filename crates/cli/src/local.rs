@@ -357,6 +357,11 @@ fn spawn_processor(
         // ready line, so its lines go to standard error.
         .stdout(Stdio::from(std::io::stderr()))
         .kill_on_drop(true);
+    // Its own process group: Ctrl-C in the terminal reaches chimeflow,
+    // which stops the processor, rather than killing both at once (which
+    // would look like the processor dying by itself).
+    #[cfg(unix)]
+    process.process_group(0);
     if let Some(config) = config {
         process.env("CHIMEFLOW_CONFIG", config);
     }

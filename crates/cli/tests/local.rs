@@ -355,3 +355,45 @@ fn a_failed_invocation_is_retried_and_the_message_resolved() {
     assert_eq!(got["ChannelMessage"]["Status"]["Value"], "SENT");
     assert_eq!(got["ChannelMessage"]["Content"], "mail [EMAIL]");
 }
+
+#[test]
+#[cfg(unix)]
+fn ctrl_c_in_a_terminal_stops_local_cleanly() {
+    use std::os::unix::process::CommandExt;
+    processor_binary();
+    // A terminal's Ctrl-C signals the whole foreground process group.
+    let mut command =
+        common::emulator::clean(std::process::Command::new(env!("CARGO_BIN_EXE_chimeflow")));
+    command
+        .args(["local", "--port", "0"])
+        .current_dir(root())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0);
+    let mut child = Killed(command.spawn().unwrap());
+    let stderr = common::emulator::lines_of(child.0.stderr.take().unwrap());
+    let mut stdout = std::io::BufReader::new(child.0.stdout.take().unwrap());
+    let mut ready = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut ready).unwrap();
+    assert!(ready.contains("ChannelArn"), "{ready}");
+    // The processor is up once it has logged that it is ready.
+    let mut log = Vec::new();
+    eventually(Duration::from_secs(20), || {
+        log.extend(stderr.try_iter());
+        log.iter()
+            .any(|l: &String| l.contains("processor ready"))
+            .then_some(())
+    });
+    let group = format!("-{}", child.0.id());
+    let status = std::process::Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let code = common::emulator::wait_bounded(&mut child.0, Duration::from_secs(20));
+    log.extend(stderr.iter());
+    let log = log.join("\n");
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("chimeflow local: stopped"), "{log}");
+}
