@@ -73,8 +73,13 @@ impl Emulator {
                 .await;
         });
         let runtime_app = runtime_api::router(shared.clone());
+        let mut closing = shared.closing.subscribe();
         let runtime_task = tokio::spawn(async move {
-            let _ = axum::serve(runtime_listener, runtime_app).await;
+            let _ = axum::serve(runtime_listener, runtime_app)
+                .with_graceful_shutdown(async move {
+                    let _ = closing.wait_for(|closing| *closing).await;
+                })
+                .await;
         });
         let snapshot_task = snapshot_path.map(|path| spawn_snapshot_writer(shared.clone(), path));
         snapshot::resume(&shared);
@@ -237,19 +242,21 @@ impl RunningEmulator {
         flow::stats(&self.shared)
     }
 
-    /// Stops both listeners (in-flight API requests finish, long-polling
-    /// processors are disconnected) and writes the snapshot if configured.
+    /// Stops both listeners (in-flight API requests finish; processors
+    /// long-polling for the next invocation get an error, so they stop too)
+    /// and writes the snapshot if configured.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        self.runtime_task.abort();
-        let _ = (&mut self.runtime_task).await;
-        if tokio::time::timeout(Duration::from_secs(5), &mut self.api_task)
-            .await
-            .is_err()
-        {
-            self.api_task.abort();
+        self.shared.closing.send_replace(true);
+        for task in [&mut self.runtime_task, &mut self.api_task] {
+            if tokio::time::timeout(Duration::from_secs(5), &mut *task)
+                .await
+                .is_err()
+            {
+                task.abort();
+            }
         }
         if let Some((stop, task)) = self.snapshot_task.take() {
             let _ = stop.send(());

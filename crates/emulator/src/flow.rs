@@ -50,6 +50,8 @@ pub struct Invocations {
     pub succeeded: u64,
     /// Deliveries answered `…/error` or past their deadline so far.
     pub failed: u64,
+    /// `…/invocation/next` requests waiting for work now.
+    pub waiting: usize,
 }
 
 /// Counts of finished deliveries, for tests and `chimeflow local`.
@@ -61,6 +63,9 @@ pub struct InvocationStats {
     pub failed: u64,
     /// Deliveries queued or held by a processor now.
     pub outstanding: usize,
+    /// Processors waiting for an invocation now (long-polling
+    /// `…/invocation/next`).
+    pub waiting: usize,
 }
 
 /// The processor event for `message` of `channel_arn`, as facts.md shows it.
@@ -221,5 +226,6 @@ pub fn stats(shared: &Shared) -> InvocationStats {
         succeeded: invocations.succeeded,
         failed: invocations.failed,
         outstanding: invocations.queue.len() + invocations.in_flight.len(),
+        waiting: invocations.waiting,
     }
 }

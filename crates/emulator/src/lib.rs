@@ -33,7 +33,7 @@ mod server;
 mod shared;
 mod snapshot;
 mod state;
-pub mod validate;
+mod validate;
 
 pub use config::EmulatorConfig;
 pub use emulator::{Emulator, RunningEmulator};

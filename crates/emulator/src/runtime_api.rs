@@ -31,7 +31,28 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
+/// Counts a waiting `…/next` request while it lives (and says so to
+/// watchers of the change counter).
+struct Waiting<'a>(&'a Shared);
+
+impl<'a> Waiting<'a> {
+    fn new(shared: &'a Shared) -> Self {
+        shared.invocations().waiting += 1;
+        shared.changed();
+        Self(shared)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.invocations().waiting -= 1;
+        self.0.changed();
+    }
+}
+
 async fn next(State(shared): State<Arc<Shared>>) -> Response {
+    let mut closing = shared.closing.subscribe();
+    let mut waiting = None;
     let job = loop {
         let notified = shared.queued.notified();
         {
@@ -44,8 +65,22 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
                 break job;
             }
         }
-        notified.await;
+        waiting.get_or_insert_with(|| Waiting::new(&shared));
+        tokio::select! {
+            () = notified => {}
+            _ = closing.wait_for(|closing| *closing) => {
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    axum::Json(serde_json::json!({
+                        "errorMessage": "the emulator is shutting down",
+                        "errorType": "ServiceException"
+                    })),
+                )
+                    .into_response();
+            }
+        }
     };
+    drop(waiting);
     let timeout = shared.config.processor_timeout;
     let deadline_ms = ids::now_ms() + timeout.as_millis();
     tracing::info!(message_id = %job.message_id, attempt = job.attempt + 1, "invocation picked up");

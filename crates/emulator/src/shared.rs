@@ -19,6 +19,9 @@ pub struct Shared {
     pub invocations: Mutex<Invocations>,
     /// Wakes `GET …/invocation/next` when an invocation is queued.
     pub queued: tokio::sync::Notify,
+    /// Set to true at shutdown: long-polling `…/invocation/next` requests
+    /// return, so the Runtime API's connections can close.
+    pub closing: watch::Sender<bool>,
     /// Errors to answer the next ChannelFlowCallback requests with, in order
     /// (fault injection for processor tests).
     pub injected_callback_errors: Mutex<std::collections::VecDeque<ApiError>>,
@@ -36,6 +39,7 @@ impl Shared {
             invocations: Mutex::default(),
             queued: tokio::sync::Notify::new(),
             injected_callback_errors: Mutex::default(),
+            closing: watch::Sender::new(false),
             changes: watch::Sender::new(0),
         }
     }

@@ -548,3 +548,33 @@ async fn a_denied_edit_keeps_the_last_sent_version() {
     assert_eq!(got.content(), Some("kept"));
     world.emulator.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_releases_a_processor_waiting_for_work() {
+    let world = World::start(config(LONG)).await;
+    let runtime_api = world.emulator.runtime_api();
+    let mut changes = world.emulator.changes();
+    let waiting = tokio::spawn(async move {
+        http(
+            &runtime_api,
+            "GET",
+            "/2018-06-01/runtime/invocation/next",
+            &[],
+            b"",
+        )
+        .await
+    });
+    tokio::time::timeout(LONG, async {
+        while world.emulator.invocation_stats().waiting == 0 {
+            changes.changed().await.unwrap();
+        }
+    })
+    .await
+    .expect("the request is waiting");
+    world.emulator.shutdown().await;
+    let response = tokio::time::timeout(LONG, waiting)
+        .await
+        .expect("released")
+        .unwrap();
+    assert_eq!(response.status, 500);
+}
