@@ -811,19 +811,52 @@ pub struct LocalArgs {
     #[arg(long, default_value = "111122223333", value_name = "ID")]
     pub account_id: String,
 
-    /// How long an invocation may run before it counts as timed out.
+    /// How long an invocation waits to be picked up before the flow's
+    /// FallbackAction applies; also each invocation's deadline (the
+    /// function timeout).
     #[arg(long, value_parser = crate::aws::parse_duration, default_value = "30s", value_name = "DURATION")]
     pub processor_timeout: std::time::Duration,
 
-    /// Load the emulator's state from this file at start and save it there at
-    /// shutdown.
+    /// The delays of Lambda's async retries after a function error or a
+    /// deadline passed, one retry each (`none`: no retry).
+    #[arg(long, value_name = "DURATION,…", default_value = "60s,120s", value_parser = parse_delays)]
+    pub retry_delays: Delays,
+
+    /// Load the emulator's state from this file at start and keep it written
+    /// there (each run still sets up its own AppInstance, channel and flow).
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+}
+
+/// Retry delays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delays(pub Vec<std::time::Duration>);
+
+/// Parses `60s,120s`, or `none`.
+pub fn parse_delays(text: &str) -> Result<Delays, String> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(Delays(Vec::new()));
+    }
+    text.split(',')
+        .map(crate::aws::parse_duration)
+        .collect::<Result<Vec<_>, _>>()
+        .map(Delays)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn delays() {
+        use std::time::Duration;
+        assert_eq!(
+            parse_delays("60s,2m").unwrap().0,
+            [Duration::from_secs(60), Duration::from_secs(120)]
+        );
+        assert_eq!(parse_delays("none").unwrap().0, []);
+        assert!(parse_delays("soon").is_err());
+    }
 
     #[test]
     fn processor_specs() {

@@ -72,6 +72,7 @@ async fn serve(
         region: args.region.clone(),
         account_id: args.account_id.clone(),
         processor_timeout: args.processor_timeout,
+        retry_delays: args.retry_delays.0.clone(),
         duplicate_delivery: args.duplicate_delivery,
         snapshot: args.snapshot.clone(),
         ..EmulatorConfig::default()
