@@ -75,7 +75,6 @@ async fn serve(
         retry_delays: args.retry_delays.0.clone(),
         duplicate_delivery: args.duplicate_delivery,
         snapshot: args.snapshot.clone(),
-        ..EmulatorConfig::default()
     };
     let emulator = Emulator::start(config).await.map_err(|e| {
         let hint = if e.to_string().contains("in use") {
