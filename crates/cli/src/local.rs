@@ -66,6 +66,9 @@ async fn serve(
     command: Vec<String>,
     processor_config: Option<PathBuf>,
 ) -> Result<ExitCode, Failure> {
+    // Listen for Ctrl-C and SIGTERM from now on: one that comes right after
+    // the ready line must stop things cleanly, not kill chimeflow alone.
+    let mut interrupts = Interrupts::new()?;
     let config = EmulatorConfig {
         bind: SocketAddr::from(([127, 0, 0, 1], args.port)),
         runtime_api_bind: SocketAddr::from(([127, 0, 0, 1], args.runtime_api_port)),
@@ -129,7 +132,7 @@ async fn serve(
     );
     let outcome = tokio::select! {
         status = processor.wait() => Err(status),
-        () = interrupted() => Ok(()),
+        () = interrupts.recv() => Ok(()),
     };
     match outcome {
         Ok(()) => {
@@ -170,26 +173,42 @@ fn this_command() -> String {
     }
 }
 
-/// Waits for Ctrl-C or SIGTERM.
-async fn interrupted() {
+/// Ctrl-C and SIGTERM, listened for from creation on.
+struct Interrupts {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    fn new() -> Result<Self, Failure> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let listen = |kind| {
+                signal(kind).map_err(|e| Failure::Runtime(format!("cannot handle signals: {e}")))
+            };
+            Ok(Self {
+                interrupt: listen(SignalKind::interrupt())?,
+                terminate: listen(SignalKind::terminate())?,
+            })
         }
+        #[cfg(not(unix))]
+        Ok(Self {})
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    /// Waits for the next Ctrl-C or SIGTERM.
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

@@ -397,3 +397,17 @@ fn ctrl_c_in_a_terminal_stops_local_cleanly() {
     assert_eq!(code, 0, "{log}");
     assert!(log.contains("chimeflow local: stopped"), "{log}");
 }
+
+#[test]
+fn sigterm_right_after_the_ready_line_stops_cleanly() {
+    processor_binary();
+    let mut local = Local::start(&[]);
+    let (code, rest) = local.terminate();
+    assert_eq!(code, 0, "{}", local.log.join("\n"));
+    assert_eq!(rest, "");
+    assert!(
+        local.log.iter().any(|l| l == "chimeflow local: stopped"),
+        "{}",
+        local.log.join("\n")
+    );
+}
