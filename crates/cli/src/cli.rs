@@ -172,9 +172,10 @@ pub struct AwsArgs {
 macro_rules! aws_notes {
     () => {
         "Endpoint, region and credentials: --endpoint-url, --region, --profile, else the usual AWS
-environment variables and profile files (AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws/config,
-credential_process, …). Against a local endpoint (localhost, 127.0.0.1, [::1]) with no
-credentials configured, placeholder credentials are used: the emulator does not check signatures.
+environment variables and profile files (AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING, AWS_REGION,
+AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws/config with endpoint_url, credential_process, SSO after
+`aws sso login`, …). Against a local endpoint (localhost, 127.0.0.1, [::1]) with no credentials
+configured, placeholder credentials are used: the emulator does not check signatures.
 The options may come before or after the subcommand.
 
 Output: the response as JSON (PascalCase, as the AWS CLI prints it), or a table with --output
