@@ -147,24 +147,35 @@ pub enum OutputFormat {
 pub struct AwsArgs {
     /// The Chime SDK Messaging endpoint, e.g. the local emulator's
     /// [default: $AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING, $AWS_ENDPOINT_URL, else AWS's].
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, help_heading = "AWS options", value_name = "URL")]
     pub endpoint_url: Option<String>,
 
     /// The AWS region [default: $AWS_REGION, else the profile's].
-    #[arg(long, global = true, value_name = "REGION")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "AWS options",
+        value_name = "REGION"
+    )]
     pub region: Option<String>,
 
     /// The profile in ~/.aws/config and ~/.aws/credentials [default: $AWS_PROFILE, else `default`].
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, help_heading = "AWS options", value_name = "NAME")]
     pub profile: Option<String>,
 
     /// The AppInstanceUser ARN making the call (the x-amz-chime-bearer header),
     /// needed by `messages` and by `flows associate|disassociate`.
-    #[arg(long, global = true, env = "CHIMEFLOW_BEARER", value_name = "ARN")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "AWS options",
+        env = "CHIMEFLOW_BEARER",
+        value_name = "ARN"
+    )]
     pub bearer: Option<String>,
 
     /// How to print responses.
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Json, value_name = "FORMAT")]
+    #[arg(long, global = true, help_heading = "AWS options", value_enum, default_value_t = OutputFormat::Json, value_name = "FORMAT")]
     pub output: OutputFormat,
 }
 
@@ -497,11 +508,11 @@ pub fn parse_tags(text: &str) -> Result<TagList, String> {
 /// CHIMEFLOW_BEARER), who must be a member of the channel.
 #[derive(Debug, Args)]
 #[command(after_long_help = concat!("Examples:
-  chimeflow messages watch --bearer $USER --channel $CHANNEL --content \"email me at jane@example.com\"
-  chimeflow messages send --bearer $USER --channel $CHANNEL --content hello --attribute topic=greeting
+  chimeflow messages watch --bearer $USER --channel $CHANNEL --content \"mail jane@example.com\"
+  chimeflow messages send --bearer $USER --channel $CHANNEL --content hello
   chimeflow messages status --bearer $USER --channel $CHANNEL --message-id $ID
   chimeflow messages get --bearer $USER --channel $CHANNEL --message-id $ID
-  chimeflow messages update --bearer $USER --channel $CHANNEL --message-id $ID --content 'fixed typo'
+  chimeflow messages update --bearer $USER --channel $CHANNEL --message-id $ID --content fixed
   chimeflow messages list --bearer $USER --channel $CHANNEL --output table
 
 ", aws_notes!()))]
@@ -537,7 +548,7 @@ pub enum MessagesCommand {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     chimeflow messages update --bearer $USER --channel $CHANNEL --message-id $ID --content 'new text'\n  \
-    chimeflow messages watch --bearer $USER --channel $CHANNEL --edit $ID --content 'mail jane@example.com'")]
+    chimeflow messages watch --bearer $USER --channel $CHANNEL --edit $ID --content 'hi, mail me'")]
 pub struct UpdateArgs {
     /// The channel's ARN.
     #[arg(long, value_name = "ARN")]
@@ -632,9 +643,10 @@ pub struct SendFields {
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     chimeflow messages send --bearer $USER --channel $CHANNEL --content hello\n  \
-    chimeflow messages send --bearer $USER --channel $CHANNEL --content '{\"op\":\"typing\"}' --type CONTROL \\\n      \
-    --persistence NON_PERSISTENT\n  \
-    chimeflow messages send --bearer $USER --channel $CHANNEL --content hi --attribute lang=en,tags=a,b")]
+    chimeflow messages send --bearer $USER --channel $CHANNEL --content hi \\\n      \
+    --attribute lang=en,tags=a,b\n  \
+    chimeflow messages send --bearer $USER --channel $CHANNEL --content '{\"op\":\"typing\"}' \\\n      \
+    --type CONTROL --persistence NON_PERSISTENT")]
 pub struct SendArgs {
     #[command(flatten)]
     pub fields: SendFields,
@@ -708,7 +720,7 @@ pub enum SortOrder {
 /// read the last line), 1 when --timeout passed first or a call failed.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
-    chimeflow messages watch --bearer $USER --channel $CHANNEL --content \"email me at jane@example.com\"\n  \
+    chimeflow messages watch --bearer $USER --channel $CHANNEL --content \"mail jane@example.com\"\n  \
     chimeflow messages watch --bearer $USER --channel $CHANNEL --content '   ' --timeout 5s")]
 pub struct WatchArgs {
     #[command(flatten)]
