@@ -9,7 +9,9 @@ use clap::{Args, Parser, Subcommand};
 /// Every message sent to a channel with a channel flow goes to a processor
 /// Lambda first, which answers through ChannelFlowCallback with new content,
 /// a deny, or no change. This command runs the same rules the processor runs,
-/// on events or plain text, with no AWS account.
+/// on events or plain text, with no AWS account; calls the channel-flow and
+/// messaging APIs (`flows`, `messages`), against AWS or the local emulator;
+/// and runs the whole loop on this machine (`local`).
 #[derive(Debug, Parser)]
 #[command(
     name = "chimeflow",
@@ -28,6 +30,9 @@ pub enum Command {
     Check(CheckArgs),
     Rules(RulesArgs),
     New(NewArgs),
+    Flows(FlowsArgs),
+    Messages(MessagesArgs),
+    Local(LocalArgs),
 }
 
 /// Run channel-flow events through the rules; print each outcome and callback.
@@ -124,4 +129,805 @@ pub struct NewArgs {
     /// The chimeflow checkout to depend on [default: the one this binary was built from].
     #[arg(long, value_name = "DIR")]
     pub chimeflow_path: Option<PathBuf>,
+}
+
+/// How `flows` and `messages` print responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// The response as JSON, PascalCase as the AWS CLI prints it (one line;
+    /// indented when standard output is a terminal).
+    Json,
+    /// A table: one row per item of a list, else one row per field.
+    Table,
+}
+
+/// Where and as whom the Chime SDK Messaging calls go. Unset options come
+/// from the environment and profile files the usual AWS way.
+#[derive(Debug, Clone, Args)]
+pub struct AwsArgs {
+    /// The Chime SDK Messaging endpoint, e.g. the local emulator's
+    /// [default: $AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING, $AWS_ENDPOINT_URL, else AWS's].
+    #[arg(long, global = true, help_heading = "AWS options", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// The AWS region [default: $AWS_REGION, else the profile's].
+    #[arg(
+        long,
+        global = true,
+        help_heading = "AWS options",
+        value_name = "REGION"
+    )]
+    pub region: Option<String>,
+
+    /// The profile in ~/.aws/config and ~/.aws/credentials [default: $AWS_PROFILE, else `default`].
+    #[arg(long, global = true, help_heading = "AWS options", value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// The AppInstanceUser ARN making the call (the x-amz-chime-bearer header),
+    /// needed by `messages` and by `flows associate|disassociate`.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "AWS options",
+        env = "CHIMEFLOW_BEARER",
+        value_name = "ARN"
+    )]
+    pub bearer: Option<String>,
+
+    /// How to print responses.
+    #[arg(long, global = true, help_heading = "AWS options", value_enum, default_value_t = OutputFormat::Json, value_name = "FORMAT")]
+    pub output: OutputFormat,
+}
+
+/// What `flows` and `messages` share in their long help.
+macro_rules! aws_notes {
+    () => {
+        "Endpoint, region and credentials: --endpoint-url, --region, --profile, else the usual AWS
+environment variables and profile files (AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING, AWS_REGION,
+AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws/config with endpoint_url, credential_process, SSO after
+`aws sso login`, …). Against a local endpoint (localhost, 127.0.0.1, [::1]) with no credentials
+configured, placeholder credentials are used: the emulator does not check signatures.
+The options may come before or after the subcommand.
+
+Output: the response as JSON (PascalCase, as the AWS CLI prints it), or a table with --output
+table. A call the service refuses prints `chimeflow: <ExceptionCode>: <message>` on standard
+error and exits 1; a usage error exits 2."
+    };
+}
+
+/// Channel flows: create, inspect, change, delete, associate with channels, tag.
+///
+/// A channel flow names the processor Lambda that sees every message of the
+/// channels associated with it, before their members do. These commands call
+/// the Chime SDK Messaging channel-flow APIs, on AWS or on the local emulator
+/// (`chimeflow local`).
+#[derive(Debug, Args)]
+#[command(after_long_help = concat!("Examples:
+  chimeflow flows create --app-instance-arn $APP --name moderation \\
+      --processor moderation=arn:aws:lambda:us-east-1:111122223333:function:chimeflow-processor
+  chimeflow flows associate --bearer $ADMIN --channel $CHANNEL --flow $FLOW
+  chimeflow flows list --app-instance-arn $APP --output table
+  chimeflow flows channels --flow $FLOW
+  chimeflow flows --endpoint-url http://127.0.0.1:7700 --region us-east-1 describe --flow $FLOW
+
+", aws_notes!()))]
+pub struct FlowsArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    #[command(subcommand)]
+    pub command: FlowsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FlowsCommand {
+    Create(FlowCreateArgs),
+    /// Show a channel flow: its name and processors (DescribeChannelFlow).
+    Describe(FlowArg),
+    Update(FlowUpdateArgs),
+    List(FlowListArgs),
+    /// Delete a channel flow (DeleteChannelFlow); it must have no channels left.
+    ///
+    /// `chimeflow flows channels` lists them, `chimeflow flows disassociate`
+    /// takes the flow off each.
+    Delete(FlowArg),
+    /// Associate a flow with a channel (AssociateChannelFlow).
+    ///
+    /// From then on, every STANDARD message sent to the channel goes to the
+    /// flow's processor first. The bearer must be an AppInstanceAdmin or a
+    /// moderator of the channel. A channel has at most one flow.
+    Associate(AssociateArgs),
+    /// Take a flow off a channel (DisassociateChannelFlow).
+    ///
+    /// Messages sent from then on are delivered as sent. The bearer must be
+    /// an AppInstanceAdmin or a moderator of the channel.
+    Disassociate(AssociateArgs),
+    Channels(FlowChannelsArgs),
+    Tag(TagArgs),
+    Untag(UntagArgs),
+    Tags(ResourceArg),
+}
+
+/// The processors of a flow: `--processor` specs or a JSON file.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct ProcessorsArgs {
+    /// A processor: NAME=LAMBDA_ARN[,fallback=ABORT|CONTINUE][,order=N]
+    /// (repeatable, 1-3; fallback defaults to ABORT, order to the position).
+    #[arg(long = "processor", value_name = "SPEC", value_parser = parse_processor)]
+    pub processors: Vec<ProcessorSpec>,
+
+    /// The processors as JSON, as the API takes them: a list of
+    /// {"Name", "Configuration": {"Lambda": {"ResourceArn", "InvocationType"}},
+    /// "ExecutionOrder", "FallbackAction"}, or {"Processors": [...]}.
+    /// `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub processors_file: Option<PathBuf>,
+}
+
+/// Create a channel flow (CreateChannelFlow); prints its ChannelFlowArn.
+///
+/// The flow is not used until it is associated with a channel
+/// (`chimeflow flows associate`).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow flows create --app-instance-arn $APP --name moderation \\\n      \
+    --processor moderation=arn:aws:lambda:us-east-1:111122223333:function:chimeflow-processor\n  \
+    chimeflow flows create --app-instance-arn $APP --name lenient \\\n      \
+    --processor lenient=$LAMBDA_ARN,fallback=CONTINUE --tags team=chat,env=dev\n  \
+    chimeflow flows create --app-instance-arn $APP --name from-file --processors-file processors.json")]
+pub struct FlowCreateArgs {
+    /// The AppInstance the flow belongs to.
+    #[arg(long, value_name = "ARN")]
+    pub app_instance_arn: String,
+
+    /// The flow's name (1-256 characters).
+    #[arg(long)]
+    pub name: String,
+
+    #[command(flatten)]
+    pub processors: ProcessorsArgs,
+
+    /// Tags: KEY=VALUE[,KEY=VALUE…] (repeatable).
+    #[arg(long, value_name = "KEY=VALUE,…", value_parser = parse_tags)]
+    pub tags: Vec<TagList>,
+
+    /// The idempotency token [default: a random one].
+    #[arg(long, value_name = "TOKEN")]
+    pub client_request_token: Option<String>,
+}
+
+/// A channel flow.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  chimeflow flows describe --flow $FLOW\n  chimeflow flows delete --flow $FLOW"
+)]
+pub struct FlowArg {
+    /// The channel flow's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub flow: String,
+}
+
+/// Replace a channel flow's name and processors (UpdateChannelFlow).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow flows update --flow $FLOW --name moderation \\\n      \
+    --processor moderation=$LAMBDA_ARN,fallback=CONTINUE")]
+pub struct FlowUpdateArgs {
+    /// The channel flow's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub flow: String,
+
+    /// The flow's new name (the API needs it even when unchanged).
+    #[arg(long)]
+    pub name: String,
+
+    #[command(flatten)]
+    pub processors: ProcessorsArgs,
+}
+
+/// List the channel flows of an AppInstance (ListChannelFlows).
+///
+/// Every page is fetched and printed as one response, unless --max-results
+/// asks for one page (its NextToken is printed; pass it to --next-token).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow flows list --app-instance-arn $APP\n  \
+    chimeflow flows list --app-instance-arn $APP --max-results 10 --output table")]
+pub struct FlowListArgs {
+    /// The AppInstance's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub app_instance_arn: String,
+
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// One page of a list, or all of them.
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// Fetch one page of at most N items instead of all of them (1-50).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..=50))]
+    pub max_results: Option<i32>,
+
+    /// Continue from this token (printed as NextToken by a --max-results call).
+    #[arg(long, value_name = "TOKEN")]
+    pub next_token: Option<String>,
+}
+
+/// A channel and a flow.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow flows associate --bearer $ADMIN --channel $CHANNEL --flow $FLOW\n  \
+    CHIMEFLOW_BEARER=$ADMIN chimeflow flows disassociate --channel $CHANNEL --flow $FLOW")]
+pub struct AssociateArgs {
+    /// The channel's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub channel: String,
+
+    /// The channel flow's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub flow: String,
+}
+
+/// List the channels a flow is associated with (ListChannelsAssociatedWithChannelFlow).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  chimeflow flows channels --flow $FLOW --output table")]
+pub struct FlowChannelsArgs {
+    /// The channel flow's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub flow: String,
+
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// Tag a resource: a flow, channel or AppInstance (TagResource).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  chimeflow flows tag --resource-arn $FLOW --tags team=chat,env=dev"
+)]
+pub struct TagArgs {
+    /// The resource's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub resource_arn: String,
+
+    /// Tags: KEY=VALUE[,KEY=VALUE…] (repeatable; at least one).
+    #[arg(long, value_name = "KEY=VALUE,…", value_parser = parse_tags, required = true)]
+    pub tags: Vec<TagList>,
+}
+
+/// Remove tags from a resource (UntagResource).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  chimeflow flows untag --resource-arn $FLOW --tag-keys team,env"
+)]
+pub struct UntagArgs {
+    /// The resource's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub resource_arn: String,
+
+    /// The keys to remove: KEY[,KEY…] (repeatable; at least one).
+    #[arg(long, value_name = "KEY,…", value_delimiter = ',', required = true)]
+    pub tag_keys: Vec<String>,
+}
+
+/// List a resource's tags (ListTagsForResource).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  chimeflow flows tags --resource-arn $FLOW --output table")]
+pub struct ResourceArg {
+    /// The resource's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub resource_arn: String,
+}
+
+/// A processor given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessorSpec {
+    pub name: String,
+    pub lambda_arn: String,
+    /// ABORT or CONTINUE.
+    pub fallback: String,
+    pub order: Option<i32>,
+}
+
+/// Parses NAME=LAMBDA_ARN[,fallback=ABORT|CONTINUE][,order=N].
+pub fn parse_processor(text: &str) -> Result<ProcessorSpec, String> {
+    let mut parts = text.split(',');
+    let head = parts.next().unwrap_or_default();
+    let Some((name, arn)) = head.split_once('=') else {
+        return Err("expected NAME=LAMBDA_ARN[,fallback=ABORT|CONTINUE][,order=N]".into());
+    };
+    let (name, arn) = (name.trim(), arn.trim());
+    if name.is_empty() || arn.is_empty() {
+        return Err("the processor needs a NAME and a LAMBDA_ARN: NAME=LAMBDA_ARN".into());
+    }
+    let mut spec = ProcessorSpec {
+        name: name.to_owned(),
+        lambda_arn: arn.to_owned(),
+        fallback: "ABORT".into(),
+        order: None,
+    };
+    for part in parts {
+        let (key, value) = part.split_once('=').unwrap_or((part, ""));
+        match key.trim().to_ascii_lowercase().as_str() {
+            "fallback" => {
+                let value = value.trim().to_ascii_uppercase();
+                if value != "ABORT" && value != "CONTINUE" {
+                    return Err(format!("fallback must be ABORT or CONTINUE, not {value:?}"));
+                }
+                spec.fallback = value;
+            }
+            "order" => {
+                spec.order = Some(
+                    value
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=3).contains(n))
+                        .ok_or_else(|| format!("order must be 1, 2 or 3, not {value:?}"))?,
+                );
+            }
+            other => {
+                return Err(format!(
+                    "unknown processor option {other:?}: use fallback=ABORT|CONTINUE or order=N"
+                ));
+            }
+        }
+    }
+    Ok(spec)
+}
+
+/// Tags from one `--tags` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagList(pub Vec<(String, String)>);
+
+/// Parses KEY=VALUE[,KEY=VALUE…].
+pub fn parse_tags(text: &str) -> Result<TagList, String> {
+    text.split(',')
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| match part.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => {
+                Ok((key.trim().to_owned(), value.trim().to_owned()))
+            }
+            _ => Err(format!("expected KEY=VALUE, got {part:?}")),
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(|tags| {
+            if tags.is_empty() {
+                Err("expected KEY=VALUE[,KEY=VALUE…]".into())
+            } else {
+                Ok(TagList(tags))
+            }
+        })
+}
+
+/// Messages: send, edit, read, list; follow one through the channel flow.
+///
+/// Every call is made as the AppInstanceUser given by --bearer (or
+/// CHIMEFLOW_BEARER), who must be a member of the channel.
+#[derive(Debug, Args)]
+#[command(after_long_help = concat!("Examples:
+  chimeflow messages watch --bearer $USER --channel $CHANNEL --content \"mail jane@example.com\"
+  chimeflow messages send --bearer $USER --channel $CHANNEL --content hello
+  chimeflow messages status --bearer $USER --channel $CHANNEL --message-id $ID
+  chimeflow messages get --bearer $USER --channel $CHANNEL --message-id $ID
+  chimeflow messages update --bearer $USER --channel $CHANNEL --message-id $ID --content fixed
+  chimeflow messages list --bearer $USER --channel $CHANNEL --output table
+
+", aws_notes!()))]
+pub struct MessagesArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    #[command(subcommand)]
+    pub command: MessagesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MessagesCommand {
+    Send(SendArgs),
+    /// Read one message as stored (GetChannelMessage).
+    ///
+    /// On a channel with a flow, this is the content the processor sent back.
+    Get(MessageArg),
+    /// A message's status (GetChannelMessageStatus): PENDING while the
+    /// processor works on it, then SENT, DENIED or FAILED.
+    ///
+    /// Only the sender may ask.
+    Status(MessageArg),
+    List(ListMessagesArgs),
+    Update(UpdateArgs),
+    Watch(WatchArgs),
+}
+
+/// Edit a message (UpdateChannelMessage); prints its MessageId and Status.
+///
+/// On a channel with a flow the edit goes through the processor too: the
+/// status is PENDING until it calls back. Only the sender may edit.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow messages update --bearer $USER --channel $CHANNEL --message-id $ID --content 'new text'\n  \
+    chimeflow messages watch --bearer $USER --channel $CHANNEL --edit $ID --content 'hi, mail me'")]
+pub struct UpdateArgs {
+    /// The channel's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub channel: String,
+
+    /// The message's id.
+    #[arg(long, value_name = "ID")]
+    pub message_id: String,
+
+    /// The new content.
+    #[arg(long, value_name = "TEXT")]
+    pub content: String,
+
+    /// The new metadata.
+    #[arg(long, value_name = "TEXT")]
+    pub metadata: Option<String>,
+
+    /// The sub-channel, for elastic channels.
+    #[arg(long, value_name = "ID")]
+    pub sub_channel_id: Option<String>,
+
+    /// The content type, e.g. application/json.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+}
+
+/// A message type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MessageType {
+    /// A chat message: channel flows process it.
+    Standard,
+    /// A control message: channel flows never see it.
+    Control,
+}
+
+/// Whether a message is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Persistence {
+    /// Stored; readable later with `messages get` and `messages list`.
+    Persistent,
+    /// Delivered to connected members only.
+    NonPersistent,
+}
+
+/// What SendChannelMessage takes.
+#[derive(Debug, Args)]
+pub struct SendFields {
+    /// The channel's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub channel: String,
+
+    /// The message content.
+    #[arg(long, value_name = "TEXT")]
+    pub content: String,
+
+    /// The message type.
+    #[arg(long = "type", value_enum, default_value_t = MessageType::Standard, value_name = "TYPE")]
+    pub message_type: MessageType,
+
+    /// Whether the message is stored.
+    #[arg(long, value_enum, default_value_t = Persistence::Persistent, value_name = "PERSISTENCE")]
+    pub persistence: Persistence,
+
+    /// The message metadata (at most 1024 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub metadata: Option<String>,
+
+    /// Message attributes: KEY=VALUE[,VALUE…][,KEY=VALUE…] (repeatable). An
+    /// item without `=` is one more value of the key before it.
+    #[arg(long = "attribute", value_name = "KEY=VALUE,…", value_parser = parse_attributes)]
+    pub attributes: Vec<AttributeList>,
+
+    /// The sub-channel, for elastic channels.
+    #[arg(long, value_name = "ID")]
+    pub sub_channel_id: Option<String>,
+
+    /// The content type, e.g. application/json.
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+
+    /// The idempotency token [default: a random one].
+    #[arg(long, value_name = "TOKEN")]
+    pub client_request_token: Option<String>,
+}
+
+/// Send a message (SendChannelMessage); prints its MessageId and Status.
+///
+/// On a channel with a flow, the status is PENDING until the processor calls
+/// back; `messages status` or `messages watch` follow it.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow messages send --bearer $USER --channel $CHANNEL --content hello\n  \
+    chimeflow messages send --bearer $USER --channel $CHANNEL --content hi \\\n      \
+    --attribute lang=en,tags=a,b\n  \
+    chimeflow messages send --bearer $USER --channel $CHANNEL --content '{\"op\":\"typing\"}' \\\n      \
+    --type CONTROL --persistence NON_PERSISTENT")]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub fields: SendFields,
+}
+
+/// One message.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow messages get --bearer $USER --channel $CHANNEL --message-id $ID\n  \
+    chimeflow messages status --bearer $USER --channel $CHANNEL --message-id $ID")]
+pub struct MessageArg {
+    /// The channel's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub channel: String,
+
+    /// The message's id.
+    #[arg(long, value_name = "ID")]
+    pub message_id: String,
+
+    /// The sub-channel, for elastic channels.
+    #[arg(long, value_name = "ID")]
+    pub sub_channel_id: Option<String>,
+}
+
+/// List a channel's messages (ListChannelMessages), newest first by default.
+///
+/// Every page is fetched and printed as one response, unless --max-results
+/// asks for one page.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow messages list --bearer $USER --channel $CHANNEL\n  \
+    chimeflow messages list --bearer $USER --channel $CHANNEL --sort-order ASCENDING --max-results 5")]
+pub struct ListMessagesArgs {
+    /// The channel's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub channel: String,
+
+    /// The order of the messages.
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub sort_order: Option<SortOrder>,
+
+    /// The sub-channel, for elastic channels.
+    #[arg(long, value_name = "ID")]
+    pub sub_channel_id: Option<String>,
+
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// A sort order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SortOrder {
+    /// Oldest first.
+    Ascending,
+    /// Newest first.
+    Descending,
+}
+
+/// Send a message (or edit one) and follow it through the channel flow until it is final.
+///
+/// Prints one JSON line per step: the SendChannelMessage response (or the
+/// UpdateChannelMessage one, with --edit; status PENDING on a channel with a
+/// flow), then each GetChannelMessageStatus
+/// response whose status differs from the one before, until the status is
+/// final (SENT, DENIED or FAILED); then, when SENT, the message as stored
+/// (GetChannelMessage), with the content the processor sent back. Denied
+/// and failed messages are not stored, so nothing follows them.
+///
+/// Exit status: 0 when the message reached a final status (whichever it is:
+/// read the last line), 1 when --timeout passed first or a call failed.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow messages watch --bearer $USER --channel $CHANNEL --content \"mail jane@example.com\"\n  \
+    chimeflow messages watch --bearer $USER --channel $CHANNEL --content '   ' --timeout 5s")]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub fields: SendFields,
+
+    /// Edit this message (UpdateChannelMessage) instead of sending a new one:
+    /// --content (and --metadata, --content-type) replace its own.
+    #[arg(long, value_name = "MESSAGE_ID", conflicts_with_all = ["attributes", "message_type", "persistence", "client_request_token"])]
+    pub edit: Option<String>,
+
+    /// How long to wait for a final status: 30, 30s, 500ms, 2m.
+    #[arg(long, value_parser = crate::aws::parse_duration, default_value = "30s", value_name = "DURATION")]
+    pub timeout: std::time::Duration,
+}
+
+/// Message attributes from one `--attribute` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeList(pub Vec<(String, Vec<String>)>);
+
+/// Parses KEY=VALUE[,VALUE…][,KEY=VALUE…].
+pub fn parse_attributes(text: &str) -> Result<AttributeList, String> {
+    let mut attributes: Vec<(String, Vec<String>)> = Vec::new();
+    for part in text.split(',') {
+        match part.split_once('=') {
+            Some((key, value)) => {
+                let key = key.trim();
+                if key.is_empty() {
+                    return Err(format!("an attribute needs a key: {part:?}"));
+                }
+                attributes.push((key.to_owned(), vec![value.to_owned()]));
+            }
+            None => match attributes.last_mut() {
+                Some((_, values)) => values.push(part.to_owned()),
+                None => return Err("expected KEY=VALUE[,VALUE…][,KEY=VALUE…]".into()),
+            },
+        }
+    }
+    Ok(AttributeList(attributes))
+}
+
+/// Run the channel-flow loop on this machine: the emulator and the processor.
+///
+/// Starts the local Chime SDK Messaging emulator, creates an AppInstance, an
+/// admin, a user, a channel (the user a member) and a channel flow whose
+/// processor Lambda (FallbackAction ABORT) is the processor binary, runs
+/// that binary as a child process against the emulator's Lambda Runtime API,
+/// and associates the flow with the channel. Then every message sent to the
+/// channel goes through your rules, as on AWS.
+///
+/// Standard output gets one JSON line once everything is ready:
+///
+///   {"Endpoint", "RuntimeApi", "Region", "AppInstanceArn", "AdminArn",
+///    "UserArn", "ChannelArn", "ChannelFlowArn", "FunctionArn"}
+///
+/// and standard error a ready-to-paste `chimeflow messages watch` command.
+///
+/// The processor gets AWS_LAMBDA_RUNTIME_API, AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING,
+/// AWS_REGION, placeholder credentials (none of your AWS profiles) and, with
+/// --config, CHIMEFLOW_CONFIG. Its log lines go to standard error, with the
+/// emulator's warnings (a FallbackAction applied, retries used up); RUST_LOG sets
+/// both levels.
+///
+/// Runs until interrupted (Ctrl-C or SIGTERM), then stops the processor and
+/// the emulator and exits 0. If the processor exits on its own (a bad
+/// configuration, a crash), chimeflow says so with its exit status, stops
+/// the emulator and exits 1: a loop without its processor would only leave
+/// messages PENDING.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    cargo build -p chimeflow-deploy --bin processor && chimeflow local\n  \
+    chimeflow local --port 0 --config my-rules.toml\n  \
+    chimeflow local --processor ./target/debug/my-processor --duplicate-delivery")]
+pub struct LocalArgs {
+    /// The emulator's API port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 7700, value_name = "PORT")]
+    pub port: u16,
+
+    /// The emulator's Lambda Runtime API port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0, value_name = "PORT")]
+    pub runtime_api_port: u16,
+
+    /// The processor program, with arguments separated by spaces [default:
+    /// the `processor` binary next to this one, as cargo builds it].
+    #[arg(long, value_name = "CMD")]
+    pub processor: Option<String>,
+
+    /// The processor's configuration (sets CHIMEFLOW_CONFIG for it)
+    /// [default: its embedded configuration].
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Deliver every message to the processor twice, as Chime may.
+    #[arg(long)]
+    pub duplicate_delivery: bool,
+
+    /// The region of the emulated service and its ARNs.
+    #[arg(long, default_value = "us-east-1", value_name = "REGION")]
+    pub region: String,
+
+    /// The account id in the emulated ARNs.
+    #[arg(long, default_value = "111122223333", value_name = "ID")]
+    pub account_id: String,
+
+    /// How long an invocation waits to be picked up before the flow's
+    /// FallbackAction applies; also each invocation's deadline (the
+    /// function timeout).
+    #[arg(long, value_parser = crate::aws::parse_duration, default_value = "30s", value_name = "DURATION")]
+    pub processor_timeout: std::time::Duration,
+
+    /// The delays of Lambda's async retries after a function error or a
+    /// deadline passed, one retry each (`none`: no retry).
+    #[arg(long, value_name = "DURATION,…", default_value = "60s,120s", value_parser = parse_delays)]
+    pub retry_delays: Delays,
+
+    /// Load the emulator's state from this file at start and keep it written
+    /// there (each run still sets up its own AppInstance, channel and flow).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+}
+
+/// Retry delays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delays(pub Vec<std::time::Duration>);
+
+/// Parses `60s,120s`, or `none`.
+pub fn parse_delays(text: &str) -> Result<Delays, String> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(Delays(Vec::new()));
+    }
+    text.split(',')
+        .map(crate::aws::parse_duration)
+        .collect::<Result<Vec<_>, _>>()
+        .map(Delays)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays() {
+        use std::time::Duration;
+        assert_eq!(
+            parse_delays("60s,2m").unwrap().0,
+            [Duration::from_secs(60), Duration::from_secs(120)]
+        );
+        assert!(parse_delays("none").unwrap().0.is_empty());
+        assert!(parse_delays("soon").is_err());
+    }
+
+    #[test]
+    fn processor_specs() {
+        let spec = parse_processor("p=arn:aws:lambda:us-east-1:1:function:f").unwrap();
+        assert_eq!(spec.name, "p");
+        assert_eq!(spec.lambda_arn, "arn:aws:lambda:us-east-1:1:function:f");
+        assert_eq!(spec.fallback, "ABORT");
+        assert_eq!(spec.order, None);
+        let spec = parse_processor("p=arn:x,fallback=continue,order=2").unwrap();
+        assert_eq!((spec.fallback.as_str(), spec.order), ("CONTINUE", Some(2)));
+        for bad in [
+            "arn:x",
+            "=arn:x",
+            "p=",
+            "p=arn:x,fallback=maybe",
+            "p=arn:x,order=4",
+            "p=arn:x,order=x",
+            "p=arn:x,colour=red",
+        ] {
+            assert!(parse_processor(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tags() {
+        assert_eq!(
+            parse_tags("a=1, b=2").unwrap().0,
+            vec![("a".into(), "1".into()), ("b".into(), "2".into())]
+        );
+        assert_eq!(
+            parse_tags("a=").unwrap().0,
+            vec![("a".into(), String::new())]
+        );
+        assert!(parse_tags("a").is_err());
+        assert!(parse_tags("=1").is_err());
+        assert!(parse_tags("").is_err());
+    }
+
+    #[test]
+    fn attributes() {
+        assert_eq!(
+            parse_attributes("lang=en,tags=a,b").unwrap().0,
+            vec![
+                ("lang".into(), vec!["en".into()]),
+                ("tags".into(), vec!["a".into(), "b".into()])
+            ]
+        );
+        assert_eq!(
+            parse_attributes("k=v=w").unwrap().0,
+            vec![("k".into(), vec!["v=w".into()])]
+        );
+        assert!(parse_attributes("novalue").is_err());
+        assert!(parse_attributes("=x").is_err());
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

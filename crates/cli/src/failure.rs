@@ -16,12 +16,23 @@ pub enum Failure {
     Output(std::io::Error),
     /// Anything else the user must fix.
     Usage(String),
+    /// The service answered with an error: its exception code and message
+    /// (never the request's content).
+    Service { code: String, message: String },
+    /// The call did not complete: the endpoint could not be reached, the
+    /// response could not be read, a wait timed out, a child process failed.
+    Runtime(String),
 }
 
 impl Failure {
-    /// The exit code: always 2 (1 is for per-event errors).
+    /// The exit code: 2 for what the user must fix before running again (a
+    /// bad configuration, input or usage), 1 for an AWS call that failed
+    /// (1 is also what `process` uses for per-event errors).
     pub fn exit_code(&self) -> std::process::ExitCode {
-        std::process::ExitCode::from(2)
+        match self {
+            Failure::Service { .. } | Failure::Runtime(_) => std::process::ExitCode::FAILURE,
+            _ => std::process::ExitCode::from(2),
+        }
     }
 }
 
@@ -31,7 +42,9 @@ impl fmt::Display for Failure {
             Failure::Config(error) => write!(f, "bad configuration: {error}"),
             Failure::Input { name, error } => write!(f, "cannot read {name}: {error}"),
             Failure::Output(error) => write!(f, "cannot write output: {error}"),
-            Failure::Usage(message) => f.write_str(message),
+            Failure::Usage(message) | Failure::Runtime(message) => f.write_str(message),
+            Failure::Service { code, message } if message.is_empty() => f.write_str(code),
+            Failure::Service { code, message } => write!(f, "{code}: {message}"),
         }
     }
 }

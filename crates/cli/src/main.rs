@@ -1,12 +1,19 @@
-//! `chimeflow`: try rules on events, validate configuration, explain rules.
+//! `chimeflow`: try rules on events, validate configuration, explain rules,
+//! call the channel-flow APIs, run the local emulator.
 
+mod aws;
 mod check;
 mod cli;
 mod failure;
+mod flows;
 mod input;
+mod local;
+mod messages;
 mod new;
+mod output;
 mod process;
 mod rules_cmd;
+mod shapes;
 mod synthetic;
 
 use std::process::ExitCode;
@@ -23,6 +30,9 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Rules(args) => rules_cmd::run(&args),
         Command::New(args) => new::run(&args),
+        Command::Flows(args) => flows::run(&args),
+        Command::Messages(args) => messages::run(&args),
+        Command::Local(args) => local::run(&args),
     };
     match result {
         Ok(code) => code,

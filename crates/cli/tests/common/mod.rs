@@ -1,6 +1,8 @@
 //! Running the real `chimeflow` binary in tests.
 #![allow(dead_code)]
 
+pub mod emulator;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

@@ -1,0 +1,377 @@
+//! `chimeflow messages …`: send, read and follow channel messages.
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use aws_sdk_chimesdkmessaging::Client;
+use aws_sdk_chimesdkmessaging::operation::send_channel_message::SendChannelMessageOutput;
+use aws_sdk_chimesdkmessaging::types::{
+    ChannelMessagePersistenceType, ChannelMessageStatus, ChannelMessageType, MessageAttributeValue,
+    SortOrder as SdkSortOrder,
+};
+use serde_json::Value;
+
+use crate::aws::{self, failure};
+use crate::cli::{
+    AwsArgs, MessageType, MessagesArgs, MessagesCommand, Persistence, SendFields, SortOrder,
+    WatchArgs,
+};
+use crate::failure::Failure;
+use crate::output;
+use crate::shapes::{self, Obj};
+
+pub fn run(args: &MessagesArgs) -> Result<ExitCode, Failure> {
+    aws::block_on(async {
+        let client = aws::client(&args.aws).await?;
+        let bearer = aws::bearer(&args.aws)?;
+        match &args.command {
+            MessagesCommand::Watch(watch_args) => {
+                watch(&client, bearer, &args.aws, watch_args).await
+            }
+            command => {
+                let response = call(&client, bearer, command).await?;
+                output::print(&response, args.aws.output)?;
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    })?
+}
+
+async fn call(client: &Client, bearer: &str, command: &MessagesCommand) -> Result<Value, Failure> {
+    Ok(match command {
+        MessagesCommand::Send(a) => sent_json(&send(client, bearer, &a.fields).await?),
+        MessagesCommand::Get(a) => {
+            let out = client
+                .get_channel_message()
+                .channel_arn(&a.channel)
+                .message_id(&a.message_id)
+                .set_sub_channel_id(a.sub_channel_id.clone())
+                .chime_bearer(bearer)
+                .send()
+                .await
+                .map_err(failure)?;
+            Obj::new()
+                .str("ChannelArn", Some(&a.channel))
+                .val(
+                    "ChannelMessage",
+                    out.channel_message().map(shapes::channel_message),
+                )
+                .build()
+        }
+        MessagesCommand::Status(a) => {
+            let out = client
+                .get_channel_message_status()
+                .channel_arn(&a.channel)
+                .message_id(&a.message_id)
+                .set_sub_channel_id(a.sub_channel_id.clone())
+                .chime_bearer(bearer)
+                .send()
+                .await
+                .map_err(failure)?;
+            Obj::new()
+                .val("Status", out.status().map(shapes::status))
+                .build()
+        }
+        MessagesCommand::List(a) => {
+            let mut items = Vec::new();
+            let mut token = a.page.next_token.clone();
+            let mut channel_arn = None;
+            loop {
+                let out = client
+                    .list_channel_messages()
+                    .channel_arn(&a.channel)
+                    .set_sort_order(a.sort_order.map(|o| match o {
+                        SortOrder::Ascending => SdkSortOrder::Ascending,
+                        SortOrder::Descending => SdkSortOrder::Descending,
+                    }))
+                    .set_sub_channel_id(a.sub_channel_id.clone())
+                    .set_max_results(a.page.max_results)
+                    .set_next_token(token.take())
+                    .chime_bearer(bearer)
+                    .send()
+                    .await
+                    .map_err(failure)?;
+                items.extend(
+                    out.channel_messages()
+                        .iter()
+                        .map(shapes::channel_message_summary),
+                );
+                channel_arn = channel_arn.or_else(|| out.channel_arn().map(str::to_owned));
+                token = out.next_token().map(str::to_owned);
+                if a.page.max_results.is_some() || token.is_none() {
+                    break;
+                }
+            }
+            Obj::new()
+                .str("ChannelArn", channel_arn.as_deref())
+                .val("ChannelMessages", Some(Value::Array(items)))
+                .str("NextToken", token.as_deref())
+                .str("SubChannelId", a.sub_channel_id.as_deref())
+                .build()
+        }
+        MessagesCommand::Update(a) => {
+            let edit = Edit {
+                channel: &a.channel,
+                message_id: &a.message_id,
+                content: &a.content,
+                metadata: a.metadata.as_deref(),
+                sub_channel_id: a.sub_channel_id.as_deref(),
+                content_type: a.content_type.as_deref(),
+            };
+            update(client, bearer, &edit).await?.0
+        }
+        MessagesCommand::Watch(_) => unreachable!("watch prints as it goes"),
+    })
+}
+
+async fn send(
+    client: &Client,
+    bearer: &str,
+    fields: &SendFields,
+) -> Result<SendChannelMessageOutput, Failure> {
+    client
+        .send_channel_message()
+        .channel_arn(&fields.channel)
+        .content(&fields.content)
+        .r#type(match fields.message_type {
+            MessageType::Standard => ChannelMessageType::Standard,
+            MessageType::Control => ChannelMessageType::Control,
+        })
+        .persistence(match fields.persistence {
+            Persistence::Persistent => ChannelMessagePersistenceType::Persistent,
+            Persistence::NonPersistent => ChannelMessagePersistenceType::NonPersistent,
+        })
+        .set_metadata(fields.metadata.clone())
+        .set_message_attributes(attributes(fields))
+        .set_sub_channel_id(fields.sub_channel_id.clone())
+        .set_content_type(fields.content_type.clone())
+        .set_client_request_token(fields.client_request_token.clone())
+        .chime_bearer(bearer)
+        .send()
+        .await
+        .map_err(failure)
+}
+
+/// What UpdateChannelMessage takes.
+struct Edit<'a> {
+    channel: &'a str,
+    message_id: &'a str,
+    content: &'a str,
+    metadata: Option<&'a str>,
+    sub_channel_id: Option<&'a str>,
+    content_type: Option<&'a str>,
+}
+
+/// Edits a message; the response as JSON, and the status it gives.
+async fn update(
+    client: &Client,
+    bearer: &str,
+    edit: &Edit<'_>,
+) -> Result<(Value, Option<ChannelMessageStatus>), Failure> {
+    let out = client
+        .update_channel_message()
+        .channel_arn(edit.channel)
+        .message_id(edit.message_id)
+        .content(edit.content)
+        .set_metadata(edit.metadata.map(str::to_owned))
+        .set_sub_channel_id(edit.sub_channel_id.map(str::to_owned))
+        .set_content_type(edit.content_type.map(str::to_owned))
+        .chime_bearer(bearer)
+        .send()
+        .await
+        .map_err(failure)?;
+    let json = Obj::new()
+        .str("ChannelArn", out.channel_arn())
+        .str("MessageId", out.message_id())
+        .val("Status", out.status().map(shapes::status))
+        .str("SubChannelId", out.sub_channel_id())
+        .build();
+    Ok((json, out.status().and_then(|s| s.value()).cloned()))
+}
+
+fn attributes(fields: &SendFields) -> Option<HashMap<String, MessageAttributeValue>> {
+    if fields.attributes.is_empty() {
+        return None;
+    }
+    let mut map: HashMap<String, MessageAttributeValue> = HashMap::new();
+    for (key, values) in fields.attributes.iter().flat_map(|list| &list.0) {
+        let mut all = map
+            .remove(key)
+            .map(|v| v.string_values().to_vec())
+            .unwrap_or_default();
+        all.extend(values.iter().cloned());
+        map.insert(
+            key.clone(),
+            MessageAttributeValue::builder()
+                .set_string_values(Some(all))
+                .build(),
+        );
+    }
+    Some(map)
+}
+
+fn sent_json(out: &SendChannelMessageOutput) -> Value {
+    Obj::new()
+        .str("ChannelArn", out.channel_arn())
+        .str("MessageId", out.message_id())
+        .val("Status", out.status().map(shapes::status))
+        .str("SubChannelId", out.sub_channel_id())
+        .build()
+}
+
+fn is_final(status: Option<&ChannelMessageStatus>) -> bool {
+    matches!(
+        status,
+        Some(
+            ChannelMessageStatus::Sent
+                | ChannelMessageStatus::Denied
+                | ChannelMessageStatus::Failed
+        )
+    )
+}
+
+/// The first poll waits this long; each next one twice as long, up to
+/// [`MAX_POLL`]: quick against the emulator, gentle against AWS.
+const FIRST_POLL: Duration = Duration::from_millis(20);
+const MAX_POLL: Duration = Duration::from_secs(1);
+
+async fn watch(
+    client: &Client,
+    bearer: &str,
+    aws_args: &AwsArgs,
+    args: &WatchArgs,
+) -> Result<ExitCode, Failure> {
+    let format = aws_args.output;
+    let started = Instant::now();
+    let (posted, message_id, mut status) = match &args.edit {
+        None => {
+            let sent = send(client, bearer, &args.fields).await?;
+            let status = sent.status().and_then(|s| s.value()).cloned();
+            (
+                sent_json(&sent),
+                sent.message_id().map(str::to_owned),
+                status,
+            )
+        }
+        Some(id) => {
+            let fields = &args.fields;
+            let edit = Edit {
+                channel: &fields.channel,
+                message_id: id,
+                content: &fields.content,
+                metadata: fields.metadata.as_deref(),
+                sub_channel_id: fields.sub_channel_id.as_deref(),
+                content_type: fields.content_type.as_deref(),
+            };
+            let (json, status) = update(client, bearer, &edit).await?;
+            (json, Some(id.clone()), status)
+        }
+    };
+    output::print_line(&posted, format)?;
+    let Some(message_id) = message_id else {
+        return Err(Failure::Runtime(
+            "the service answered without a MessageId".into(),
+        ));
+    };
+    let mut pause = FIRST_POLL;
+    while !is_final(status.as_ref()) {
+        let left = args.timeout.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            return Err(Failure::Runtime(format!(
+                "timed out after {:?}: message {message_id} is still {}",
+                args.timeout,
+                status.as_ref().map_or("without a status", |s| s.as_str())
+            )));
+        }
+        // The poll interval, not a synchronisation: the service has no
+        // status stream for the sender outside a websocket.
+        tokio::time::sleep(pause.min(left)).await;
+        pause = (pause * 2).min(MAX_POLL);
+        let out = client
+            .get_channel_message_status()
+            .channel_arn(&args.fields.channel)
+            .message_id(&message_id)
+            .set_sub_channel_id(args.fields.sub_channel_id.clone())
+            .chime_bearer(bearer)
+            .send()
+            .await
+            .map_err(failure)?;
+        let now = out.status().and_then(|s| s.value()).cloned();
+        if now != status {
+            output::print_line(
+                &Obj::new()
+                    .val("Status", out.status().map(shapes::status))
+                    .build(),
+                format,
+            )?;
+            status = now;
+        }
+    }
+    if status == Some(ChannelMessageStatus::Sent) {
+        let out = client
+            .get_channel_message()
+            .channel_arn(&args.fields.channel)
+            .message_id(&message_id)
+            .set_sub_channel_id(args.fields.sub_channel_id.clone())
+            .chime_bearer(bearer)
+            .send()
+            .await;
+        match out {
+            Ok(out) => output::print_line(
+                &Obj::new()
+                    .str("ChannelArn", Some(&args.fields.channel))
+                    .val(
+                        "ChannelMessage",
+                        out.channel_message().map(shapes::channel_message),
+                    )
+                    .build(),
+                format,
+            )?,
+            // A NON_PERSISTENT message is delivered, not stored.
+            Err(error)
+                if args.fields.persistence == Persistence::NonPersistent
+                    && error
+                        .as_service_error()
+                        .is_some_and(|e| e.is_not_found_exception()) => {}
+            Err(error) => return Err(failure(error)),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::parse_attributes;
+
+    #[test]
+    fn repeated_attribute_keys_merge() {
+        let fields = SendFields {
+            channel: "c".into(),
+            content: "x".into(),
+            message_type: MessageType::Standard,
+            persistence: Persistence::Persistent,
+            metadata: None,
+            attributes: vec![
+                parse_attributes("a=1,b=2").unwrap(),
+                parse_attributes("a=3").unwrap(),
+            ],
+            sub_channel_id: None,
+            content_type: None,
+            client_request_token: None,
+        };
+        let map = attributes(&fields).unwrap();
+        assert_eq!(map["a"].string_values(), ["1", "3"]);
+        assert_eq!(map["b"].string_values(), ["2"]);
+    }
+
+    #[test]
+    fn final_statuses() {
+        assert!(is_final(Some(&ChannelMessageStatus::Sent)));
+        assert!(is_final(Some(&ChannelMessageStatus::Denied)));
+        assert!(is_final(Some(&ChannelMessageStatus::Failed)));
+        assert!(!is_final(Some(&ChannelMessageStatus::Pending)));
+        assert!(!is_final(None));
+    }
+}

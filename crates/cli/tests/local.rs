@@ -1,0 +1,413 @@
+//! The full loop: `chimeflow local` (the emulator and the real processor
+//! binary), driven by `chimeflow messages` and `chimeflow flows`; and the
+//! processor against an emulator in the test process for what `local`
+//! cannot stage (a failing invocation, then Lambda's retry).
+
+mod common;
+
+use std::time::Duration;
+
+use chimeflow_emulator::EmulatorConfig;
+use common::emulator::{
+    Emu, Killed, Local, eventually, fail_one_invocation, local_exits, processor_binary,
+    spawn_processor,
+};
+use common::{Run, root};
+use serde_json::Value;
+
+fn lines(run: &Run) -> Vec<Value> {
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    run.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn watch(local: &Local, content: &str) -> Vec<Value> {
+    let channel = local.get("ChannelArn");
+    lines(&local.cli_as_user(&[
+        "messages",
+        "watch",
+        "--channel",
+        &channel,
+        "--content",
+        content,
+    ]))
+}
+
+#[test]
+fn local_redacts_denies_and_stops_cleanly() {
+    processor_binary();
+    let mut local = Local::start(&[]);
+    for key in [
+        "Endpoint",
+        "RuntimeApi",
+        "Region",
+        "AppInstanceArn",
+        "AdminArn",
+        "UserArn",
+        "ChannelArn",
+        "ChannelFlowArn",
+        "FunctionArn",
+    ] {
+        assert!(!local.get(key).is_empty(), "{key}");
+    }
+    assert_eq!(
+        local.get("FunctionArn"),
+        "arn:aws:lambda:us-east-1:111122223333:function:chimeflow-processor"
+    );
+
+    // The example printed on stderr runs as pasted, and shows the redaction.
+    local.wait_log(Duration::from_secs(10), |log| {
+        log.iter().any(|l| l.starts_with("Ctrl-C"))
+    });
+    let example: String = local
+        .log
+        .iter()
+        .skip_while(|l| !l.starts_with("Try,"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("Ctrl-C"))
+        .map(|l| l.trim().trim_end_matches('\\'))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let output = common::emulator::clean(std::process::Command::new("sh"))
+        .args(["-c", &example])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{example}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let steps: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(steps[0]["Status"]["Value"], "PENDING", "{stdout}");
+    assert_eq!(steps[1]["Status"]["Value"], "SENT", "{stdout}");
+    assert_eq!(steps[2]["ChannelMessage"]["Content"], "email me at [EMAIL]");
+
+    // PII: PENDING, then SENT, and the stored message is redacted.
+    let steps = watch(&local, "email me at jane@example.com");
+    assert_eq!(steps.len(), 3, "{steps:?}");
+    assert_eq!(steps[0]["Status"]["Value"], "PENDING");
+    assert_eq!(steps[1]["Status"]["Value"], "SENT");
+    let message = &steps[2]["ChannelMessage"];
+    assert_eq!(message["Content"], "email me at [EMAIL]");
+    assert_eq!(message["Status"]["Value"], "SENT");
+
+    // The default configuration denies blank messages.
+    let steps = watch(&local, "   ");
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert_eq!(steps[0]["Status"]["Value"], "PENDING");
+    assert_eq!(steps[1]["Status"]["Value"], "DENIED");
+    let denied = steps[0]["MessageId"].as_str().unwrap();
+    let channel = local.get("ChannelArn");
+    let run = local.cli_as_user(&[
+        "messages",
+        "status",
+        "--channel",
+        &channel,
+        "--message-id",
+        denied,
+    ]);
+    assert_eq!(lines(&run)[0]["Status"]["Value"], "DENIED");
+    // Denied messages are not stored.
+    let run = local.cli_as_user(&[
+        "messages",
+        "get",
+        "--channel",
+        &channel,
+        "--message-id",
+        denied,
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("chimeflow: NotFoundException"),
+        "{}",
+        run.stderr
+    );
+
+    // An edit goes through the processor too.
+    let hello = watch(&local, "hello");
+    let hello_id = hello[0]["MessageId"].as_str().unwrap();
+    let edited = lines(&local.cli_as_user(&[
+        "messages",
+        "watch",
+        "--channel",
+        &channel,
+        "--edit",
+        hello_id,
+        "--content",
+        "hello, mail jane@example.com",
+    ]));
+    assert_eq!(edited[0]["MessageId"], hello_id);
+    assert_eq!(edited[0]["Status"]["Value"], "PENDING", "{edited:?}");
+    assert_eq!(
+        edited.last().unwrap()["ChannelMessage"]["Content"],
+        "hello, mail [EMAIL]"
+    );
+
+    // What local set up, seen through the flow commands.
+    let flow = local.get("ChannelFlowArn");
+    let admin = local.get("AdminArn");
+    let described = lines(&local.cli_as(&admin, &["flows", "describe", "--flow", &flow]));
+    let processor = &described[0]["ChannelFlow"]["Processors"][0];
+    assert_eq!(processor["FallbackAction"], "ABORT");
+    assert_eq!(
+        processor["Configuration"]["Lambda"]["ResourceArn"],
+        local.get("FunctionArn")
+    );
+    let channels = lines(&local.cli_as(&admin, &["flows", "channels", "--flow", &flow]));
+    assert_eq!(channels[0]["Channels"][0]["ChannelArn"], channel);
+
+    let (code, rest) = local.terminate();
+    assert_eq!(code, 0, "{}", local.log.join("\n"));
+    assert_eq!(rest, "", "only the ready line on stdout");
+    let log = local.log.join("\n");
+    assert!(
+        log.contains("chimeflow messages watch --endpoint-url"),
+        "{log}"
+    );
+    assert!(log.contains("chimeflow local: stopped"), "{log}");
+    // The processor logged its work (JSON lines), without the content.
+    let processor_log: Vec<&String> = local.log.iter().filter(|l| l.starts_with('{')).collect();
+    assert!(
+        processor_log
+            .iter()
+            .any(|l| l.contains("\"outcome\":\"UPDATE\"")),
+        "{log}"
+    );
+    assert!(
+        processor_log
+            .iter()
+            .all(|l| !l.contains("jane@example.com")),
+        "{log}"
+    );
+}
+
+#[test]
+fn local_with_duplicate_delivery_resolves_each_message_once() {
+    processor_binary();
+    let mut local = Local::start(&["--duplicate-delivery"]);
+    let first = watch(&local, "call 555-867-5309 or mail jane@example.com");
+    assert_eq!(
+        first.last().unwrap()["ChannelMessage"]["Content"],
+        "call [PHONE] or mail [EMAIL]"
+    );
+    let id = first[0]["MessageId"].as_str().unwrap().to_owned();
+    // Both deliveries reach the processor; the second finds the message
+    // resolved, and the processor goes on.
+    local.wait_log(Duration::from_secs(20), |log| {
+        log.iter()
+            .filter(|l| l.contains("\"message\":\"processed\"") && l.contains(&id))
+            .count()
+            >= 2
+    });
+    let second = watch(&local, "hello");
+    assert_eq!(second.last().unwrap()["ChannelMessage"]["Content"], "hello");
+    let channel = local.get("ChannelArn");
+    let listed = lines(&local.cli_as_user(&["messages", "list", "--channel", &channel]));
+    assert_eq!(listed[0]["ChannelMessages"].as_array().unwrap().len(), 2);
+    let (code, _) = local.terminate();
+    assert_eq!(code, 0, "{}", local.log.join("\n"));
+}
+
+#[test]
+fn local_passes_a_configuration_to_the_processor() {
+    processor_binary();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("chimeflow.toml");
+    std::fs::write(
+        &config,
+        "[[rules]]\ntype = \"keyword\"\nwords = [\"project falcon\"]\ncategory = \"confidential\"\naction = \"deny\"\n",
+    )
+    .unwrap();
+    let mut local = Local::start(&["--config", config.to_str().unwrap()]);
+    let steps = watch(&local, "about Project Falcon");
+    assert_eq!(steps.last().unwrap()["Status"]["Value"], "DENIED");
+    // Only that rule: PII passes untouched.
+    let steps = watch(&local, "jane@example.com");
+    assert_eq!(
+        steps.last().unwrap()["ChannelMessage"]["Content"],
+        "jane@example.com"
+    );
+    let (code, _) = local.terminate();
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn local_stops_with_exit_1_when_the_processor_exits() {
+    let (code, stderr) = local_exits(&["--processor", "false"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("the processor exited on its own"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("exit status: 1"), "{stderr}");
+
+    // A bad configuration: the processor refuses to start.
+    processor_binary();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bad.toml");
+    std::fs::write(&config, "[[rules]]\ntype = \"no-such-rule\"\n").unwrap();
+    let (code, stderr) = local_exits(&["--config", config.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("the processor exited on its own"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn local_usage_errors_exit_2() {
+    let (code, stderr) = local_exits(&["--processor", "/nonexistent/processor"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot start the processor"), "{stderr}");
+
+    let (code, stderr) = local_exits(&["--config", "/nonexistent/chimeflow.toml"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no such file"), "{stderr}");
+
+    // No processor beside the binary: say how to build one.
+    let dir = tempfile::tempdir().unwrap();
+    let alone = dir.path().join("chimeflow");
+    std::fs::copy(env!("CARGO_BIN_EXE_chimeflow"), &alone).unwrap();
+    let output = common::emulator::clean(std::process::Command::new(&alone))
+        .args(["local", "--port", "0"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cargo build -p chimeflow-deploy --bin processor"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--processor"), "{stderr}");
+}
+
+#[test]
+fn a_failed_invocation_is_retried_and_the_message_resolved() {
+    let emu = Emu::with(EmulatorConfig {
+        processor_timeout: Duration::from_secs(10),
+        retry_delays: vec![Duration::from_millis(200)],
+        ..EmulatorConfig::default()
+    });
+    let (channel, _) = emu.channel_with_flow("retry", "ABORT");
+    let sent = emu.ok_as(
+        &emu.user,
+        &[
+            "messages",
+            "send",
+            "--channel",
+            &channel,
+            "--content",
+            "mail jane@example.com",
+        ],
+    );
+    assert_eq!(sent["Status"]["Value"], "PENDING");
+    let id = sent["MessageId"].as_str().unwrap().to_owned();
+
+    // The first delivery fails, as a function error would.
+    fail_one_invocation(&emu.emulator().runtime_api());
+    let status = emu.ok_as(
+        &emu.user,
+        &[
+            "messages",
+            "status",
+            "--channel",
+            &channel,
+            "--message-id",
+            &id,
+        ],
+    );
+    assert_eq!(status["Status"]["Value"], "PENDING");
+
+    // Lambda's retry reaches the real processor, which resolves it.
+    let _processor = Killed(spawn_processor(&emu));
+    eventually(Duration::from_secs(20), || {
+        let status = emu.ok_as(
+            &emu.user,
+            &[
+                "messages",
+                "status",
+                "--channel",
+                &channel,
+                "--message-id",
+                &id,
+            ],
+        );
+        (status["Status"]["Value"] != "PENDING").then_some(())
+    });
+    let got = emu.ok_as(
+        &emu.user,
+        &[
+            "messages",
+            "get",
+            "--channel",
+            &channel,
+            "--message-id",
+            &id,
+        ],
+    );
+    assert_eq!(got["ChannelMessage"]["Status"]["Value"], "SENT");
+    assert_eq!(got["ChannelMessage"]["Content"], "mail [EMAIL]");
+}
+
+#[test]
+#[cfg(unix)]
+fn ctrl_c_in_a_terminal_stops_local_cleanly() {
+    use std::os::unix::process::CommandExt;
+    processor_binary();
+    // A terminal's Ctrl-C signals the whole foreground process group.
+    let mut command =
+        common::emulator::clean(std::process::Command::new(env!("CARGO_BIN_EXE_chimeflow")));
+    command
+        .args(["local", "--port", "0"])
+        .current_dir(root())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0);
+    let mut child = Killed(command.spawn().unwrap());
+    let stderr = common::emulator::lines_of(child.0.stderr.take().unwrap());
+    let mut stdout = std::io::BufReader::new(child.0.stdout.take().unwrap());
+    let mut ready = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut ready).unwrap();
+    assert!(ready.contains("ChannelArn"), "{ready}");
+    // The processor is up once it has logged that it is ready.
+    let mut log = Vec::new();
+    eventually(Duration::from_secs(20), || {
+        log.extend(stderr.try_iter());
+        log.iter()
+            .any(|l: &String| l.contains("processor ready"))
+            .then_some(())
+    });
+    let group = format!("-{}", child.0.id());
+    let status = std::process::Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let code = common::emulator::wait_bounded(&mut child.0, Duration::from_secs(20));
+    log.extend(stderr.iter());
+    let log = log.join("\n");
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("chimeflow local: stopped"), "{log}");
+}
+
+#[test]
+fn sigterm_right_after_the_ready_line_stops_cleanly() {
+    processor_binary();
+    let mut local = Local::start(&[]);
+    let (code, rest) = local.terminate();
+    assert_eq!(code, 0, "{}", local.log.join("\n"));
+    assert_eq!(rest, "");
+    assert!(
+        local.log.iter().any(|l| l == "chimeflow local: stopped"),
+        "{}",
+        local.log.join("\n")
+    );
+}
