@@ -286,9 +286,7 @@ fn local_usage_errors_exit_2() {
                 .current_dir(root())
                 .output()
         })
-        .find(|run| {
-            !matches!(run, Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy)
-        })
+        .find(|run| !matches!(run, Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy))
         .expect("the copy became executable")
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
