@@ -1,4 +1,4 @@
-//! The Chime SDK Messaging client of `flows` and `messages`: endpoint,
+//! The Chime SDK Messaging client of `flows`, `channels` and `messages`: endpoint,
 //! region, profile and credentials resolved the usual AWS way, and SDK
 //! errors turned into one line and an exit code.
 

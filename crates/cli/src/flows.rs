@@ -190,7 +190,8 @@ async fn call(client: &Client, args: &FlowsArgs) -> Result<Option<Value>, Failur
     })
 }
 
-fn tags(lists: &[TagList]) -> Result<Option<Vec<Tag>>, Failure> {
+/// The tags of `--tags` options, or none when there are none.
+pub fn tags(lists: &[TagList]) -> Result<Option<Vec<Tag>>, Failure> {
     if lists.is_empty() {
         return Ok(None);
     }

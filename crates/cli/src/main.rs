@@ -2,6 +2,7 @@
 //! call the channel-flow APIs, run the local emulator.
 
 mod aws;
+mod channels;
 mod check;
 mod cli;
 mod failure;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => rules_cmd::run(&args),
         Command::New(args) => new::run(&args),
         Command::Flows(args) => flows::run(&args),
+        Command::Channels(args) => channels::run(&args),
         Command::Messages(args) => messages::run(&args),
         Command::Local(args) => local::run(&args),
     };

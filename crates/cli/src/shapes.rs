@@ -2,9 +2,10 @@
 //! as RFC 3339 strings. Absent fields are left out.
 
 use aws_sdk_chimesdkmessaging::types::{
-    ChannelAssociatedWithFlowSummary, ChannelFlow, ChannelFlowSummary, ChannelMessage,
-    ChannelMessageStatusStructure, ChannelMessageSummary, Identity, MessageAttributeValue,
-    Processor, Tag, Target,
+    Channel, ChannelAssociatedWithFlowSummary, ChannelFlow, ChannelFlowSummary,
+    ChannelMembershipSummary, ChannelMessage, ChannelMessageStatusStructure, ChannelMessageSummary,
+    ChannelSummary, ElasticChannelConfiguration, ExpirationSettings, Identity,
+    MessageAttributeValue, Processor, Tag, Target,
 };
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
@@ -95,6 +96,59 @@ pub fn associated_channel(c: &ChannelAssociatedWithFlowSummary) -> Value {
         .build()
 }
 
+fn elastic(e: &ElasticChannelConfiguration) -> Value {
+    json!({
+        "MaximumSubChannels": e.maximum_sub_channels(),
+        "TargetMembershipsPerSubChannel": e.target_memberships_per_sub_channel(),
+        "MinimumMembershipPercentage": e.minimum_membership_percentage(),
+    })
+}
+
+fn expiration(e: &ExpirationSettings) -> Value {
+    json!({
+        "ExpirationDays": e.expiration_days(),
+        "ExpirationCriterion": e.expiration_criterion().as_str(),
+    })
+}
+
+pub fn channel(c: &Channel) -> Value {
+    Obj::new()
+        .str("Name", c.name())
+        .str("ChannelArn", c.channel_arn())
+        .str("Mode", c.mode().map(|m| m.as_str()))
+        .str("Privacy", c.privacy().map(|p| p.as_str()))
+        .str("Metadata", c.metadata())
+        .val("CreatedBy", c.created_by().map(identity))
+        .time("CreatedTimestamp", c.created_timestamp())
+        .time("LastMessageTimestamp", c.last_message_timestamp())
+        .time("LastUpdatedTimestamp", c.last_updated_timestamp())
+        .str("ChannelFlowArn", c.channel_flow_arn())
+        .val(
+            "ElasticChannelConfiguration",
+            c.elastic_channel_configuration().map(elastic),
+        )
+        .val(
+            "ExpirationSettings",
+            c.expiration_settings().map(expiration),
+        )
+        .build()
+}
+
+pub fn channel_summary(c: &ChannelSummary) -> Value {
+    Obj::new()
+        .str("Name", c.name())
+        .str("ChannelArn", c.channel_arn())
+        .str("Mode", c.mode().map(|m| m.as_str()))
+        .str("Privacy", c.privacy().map(|p| p.as_str()))
+        .str("Metadata", c.metadata())
+        .time("LastMessageTimestamp", c.last_message_timestamp())
+        .build()
+}
+
+pub fn channel_membership_summary(m: &ChannelMembershipSummary) -> Value {
+    Obj::new().val("Member", m.member().map(identity)).build()
+}
+
 pub fn tags(items: &[Tag]) -> Value {
     list(items, |t| json!({"Key": t.key(), "Value": t.value()}))
 }
@@ -106,7 +160,7 @@ pub fn status(s: &ChannelMessageStatusStructure) -> Value {
         .build()
 }
 
-fn identity(i: &Identity) -> Value {
+pub fn identity(i: &Identity) -> Value {
     Obj::new().str("Arn", i.arn()).str("Name", i.name()).build()
 }
 

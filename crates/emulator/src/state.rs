@@ -126,6 +126,10 @@ pub struct Channel {
     pub members: BTreeSet<String>,
     /// Moderator user ARNs.
     pub moderators: BTreeSet<String>,
+    /// Members added with membership Type HIDDEN (a subset of `members`):
+    /// ListChannelMemberships shows them only when asked for HIDDEN.
+    #[serde(default)]
+    pub hidden: BTreeSet<String>,
     /// Messages in creation order.
     pub messages: Vec<Message>,
     /// Messages a processor denied: not stored, only their status and sender

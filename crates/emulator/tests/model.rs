@@ -283,11 +283,14 @@ async fn each_constraint_kind_is_a_bad_request_naming_the_member() {
     let r = api
         .call(
             "GET",
-            &format!("/channels?app-instance-arn={}", encode(&world.app)),
+            &format!("/channels/{channel}/moderators"),
             Some(alice),
             serde_json::Value::Null,
         )
         .await;
-    assert_eq!(r.status, 501, "ListChannels is modelled, not implemented");
+    assert_eq!(
+        r.status, 501,
+        "ListChannelModerators is modelled, not implemented"
+    );
     world.emulator.shutdown().await;
 }

@@ -9,8 +9,8 @@ use std::time::Duration;
 use aws_sdk_chimesdkmessaging::error::ProvideErrorMetadata;
 use aws_sdk_chimesdkmessaging::primitives::DateTime;
 use aws_sdk_chimesdkmessaging::types::{
-    ChannelMembershipType, ChannelMessagePersistenceType, ChannelMessageType, FallbackAction,
-    SortOrder, Tag,
+    ChannelMembershipType, ChannelMessagePersistenceType, ChannelMessageType, ChannelMode,
+    ChannelPrivacy, FallbackAction, SortOrder, Tag,
 };
 use common::{World, config, processor};
 
@@ -275,6 +275,222 @@ async fn tags() {
         .await
         .unwrap_err();
     assert_eq!(code(missing), "NotFoundException");
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channels_and_memberships() {
+    let world = world().await;
+    let client = &world.client;
+    let secret = client
+        .create_channel()
+        .app_instance_arn(&world.app)
+        .name("secret")
+        .mode(ChannelMode::Restricted)
+        .privacy(ChannelPrivacy::Private)
+        .metadata("m")
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap()
+        .channel_arn
+        .unwrap();
+    let list = |bearer: &str, privacy: Option<ChannelPrivacy>| {
+        client
+            .list_channels()
+            .app_instance_arn(&world.app)
+            .set_privacy(privacy)
+            .chime_bearer(bearer)
+            .send()
+    };
+
+    // ListChannels: public ones to anyone of the app instance, private ones
+    // to admins only.
+    let public = list(&world.carol, None).await.unwrap();
+    let arns: Vec<&str> = public
+        .channels()
+        .iter()
+        .map(|c| c.channel_arn().unwrap())
+        .collect();
+    assert_eq!(arns, [world.channel.as_str()]);
+    assert_eq!(public.channels()[0].name(), Some("general"));
+    assert_eq!(
+        public.channels()[0].mode(),
+        Some(&ChannelMode::Unrestricted)
+    );
+    let refused = list(&world.carol, Some(ChannelPrivacy::Private))
+        .await
+        .unwrap_err();
+    assert_eq!(code(refused), "ForbiddenException");
+    let private = list(&world.admin, Some(ChannelPrivacy::Private))
+        .await
+        .unwrap();
+    assert_eq!(private.channels().len(), 1);
+    assert_eq!(private.channels()[0].channel_arn(), Some(secret.as_str()));
+    assert_eq!(private.channels()[0].metadata(), Some("m"));
+    let stranger = format!("{}/user/nobody", world.app);
+    assert_eq!(
+        code(list(&stranger, None).await.unwrap_err()),
+        "ForbiddenException"
+    );
+
+    // Memberships: DEFAULT by default, HIDDEN on request.
+    let members = |channel: &str, bearer: &str, kind: Option<ChannelMembershipType>| {
+        client
+            .list_channel_memberships()
+            .channel_arn(channel)
+            .set_type(kind)
+            .chime_bearer(bearer)
+            .send()
+    };
+    let names = |out: &aws_sdk_chimesdkmessaging::operation::list_channel_memberships::ListChannelMembershipsOutput| {
+        out.channel_memberships()
+            .iter()
+            .map(|m| m.member().and_then(|i| i.name()).unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let listed = members(&world.channel, &world.bob, None).await.unwrap();
+    assert_eq!(listed.channel_arn(), Some(world.channel.as_str()));
+    assert_eq!(names(&listed), ["Alice", "Bob"]);
+    client
+        .create_channel_membership()
+        .channel_arn(&world.channel)
+        .member_arn(&world.carol)
+        .r#type(ChannelMembershipType::Hidden)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap();
+    let listed = members(&world.channel, &world.bob, None).await.unwrap();
+    assert_eq!(names(&listed), ["Alice", "Bob"]);
+    let hidden = members(
+        &world.channel,
+        &world.bob,
+        Some(ChannelMembershipType::Hidden),
+    )
+    .await
+    .unwrap();
+    assert_eq!(names(&hidden), ["Carol"]);
+    let page = client
+        .list_channel_memberships()
+        .channel_arn(&world.channel)
+        .max_results(1)
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(names(&page), ["Alice"]);
+    assert!(page.next_token().is_some());
+    // A private channel's members are for its members.
+    assert_eq!(
+        code(members(&secret, &world.carol, None).await.unwrap_err()),
+        "ForbiddenException"
+    );
+    assert_eq!(
+        code(
+            members(&format!("{}/channel/ffff", world.app), &world.bob, None)
+                .await
+                .unwrap_err()
+        ),
+        "NotFoundException"
+    );
+
+    // Removing members: yourself, others in an unrestricted channel, anyone
+    // as a moderator; not others in a restricted channel.
+    let remove = |channel: &str, member: &str, bearer: &str| {
+        client
+            .delete_channel_membership()
+            .channel_arn(channel)
+            .member_arn(member)
+            .chime_bearer(bearer)
+            .send()
+    };
+    remove(&world.channel, &world.carol, &world.bob)
+        .await
+        .unwrap();
+    let hidden = members(
+        &world.channel,
+        &world.bob,
+        Some(ChannelMembershipType::Hidden),
+    )
+    .await
+    .unwrap();
+    assert!(hidden.channel_memberships().is_empty());
+    assert_eq!(
+        code(
+            remove(&world.channel, &world.carol, &world.bob)
+                .await
+                .unwrap_err()
+        ),
+        "NotFoundException"
+    );
+    for user in [&world.bob, &world.carol] {
+        client
+            .create_channel_membership()
+            .channel_arn(&secret)
+            .member_arn(user)
+            .r#type(ChannelMembershipType::Default)
+            .chime_bearer(&world.alice)
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        code(remove(&secret, &world.carol, &world.bob).await.unwrap_err()),
+        "ForbiddenException"
+    );
+    remove(&secret, &world.bob, &world.bob).await.unwrap();
+    remove(&secret, &world.carol, &world.alice).await.unwrap();
+    let listed = members(&secret, &world.alice, None).await.unwrap();
+    assert_eq!(names(&listed), ["Alice"]);
+
+    // DeleteChannel: moderators and admins only; then it is gone, tags too.
+    client
+        .tag_resource()
+        .resource_arn(&world.channel)
+        .tags(Tag::builder().key("a").value("1").build().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let delete = |channel: &str, bearer: &str| {
+        client
+            .delete_channel()
+            .channel_arn(channel)
+            .chime_bearer(bearer)
+            .send()
+    };
+    assert_eq!(
+        code(delete(&world.channel, &world.bob).await.unwrap_err()),
+        "ForbiddenException"
+    );
+    delete(&world.channel, &world.alice).await.unwrap();
+    delete(&secret, &world.admin).await.unwrap();
+    assert_eq!(
+        code(delete(&world.channel, &world.alice).await.unwrap_err()),
+        "NotFoundException"
+    );
+    let described = client
+        .describe_channel()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(described), "NotFoundException");
+    let tags = client
+        .list_tags_for_resource()
+        .resource_arn(&world.channel)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(tags), "NotFoundException");
+    assert!(
+        list(&world.admin, None)
+            .await
+            .unwrap()
+            .channels()
+            .is_empty()
+    );
     world.emulator.shutdown().await;
 }
 

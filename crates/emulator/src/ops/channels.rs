@@ -1,16 +1,20 @@
 //! Channels: CreateChannel (the creator becomes a member and moderator),
-//! DescribeChannel (with ChannelFlowArn), CreateChannelMembership.
+//! DescribeChannel (with ChannelFlowArn), ListChannels, DeleteChannel;
+//! memberships: CreateChannelMembership, ListChannelMemberships,
+//! DeleteChannelMembership.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{Input, bearer, channel, compact, identity, is_moderator, require_member};
+use super::{
+    Input, bearer, channel, compact, identity, is_admin, is_moderator, page, require_member,
+};
 use crate::error::ApiError;
 use crate::ids;
 use crate::shared::Shared;
-use crate::state::Channel;
+use crate::state::{Channel, State};
 
 fn arns(input: &Input, name: &str) -> Vec<String> {
     input
@@ -86,6 +90,7 @@ pub(super) fn create(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiEr
                 flow_arn: None,
                 members: all_members,
                 moderators: all_moderators,
+                hidden: BTreeSet::new(),
                 messages: Vec::new(),
                 denied: BTreeMap::new(),
             },
@@ -104,13 +109,7 @@ pub(super) fn describe(shared: &Arc<Shared>, input: &Input) -> Result<Value, Api
     let state = shared.state();
     let user = bearer(&state, input)?;
     let channel = channel(&state, input.req("ChannelArn"))?;
-    if channel.privacy == "PRIVATE" {
-        require_member(&state, channel, &user.arn)?;
-    } else if user.app_instance_arn != channel.app_instance_arn {
-        return Err(ApiError::forbidden(
-            "the bearer belongs to another app instance",
-        ));
-    }
+    require_reader(&state, channel, &user.arn, &user.app_instance_arn)?;
     Ok(compact(json!({"Channel": {
         "Name": channel.name,
         "ChannelArn": channel.arn,
@@ -149,11 +148,143 @@ pub(super) fn create_membership(shared: &Arc<Shared>, input: &Input) -> Result<V
             ));
         }
         let answer = json!({"ChannelArn": channel_arn, "Member": identity(&state, member)});
+        let hidden = input.str("Type") == Some("HIDDEN");
         if let Some(channel) = state.channels.get_mut(channel_arn) {
             channel.members.insert(member.to_owned());
+            if hidden {
+                channel.hidden.insert(member.to_owned());
+            } else {
+                channel.hidden.remove(member);
+            }
         }
         answer
     };
     shared.changed();
     Ok(compact(answer))
+}
+
+/// Who may read a channel's details and members: anyone of its app instance
+/// for a PUBLIC channel; members, moderators and admins for a PRIVATE one.
+fn require_reader(
+    state: &State,
+    channel: &Channel,
+    user: &str,
+    user_app_instance: &str,
+) -> Result<(), ApiError> {
+    if channel.privacy == "PRIVATE" {
+        require_member(state, channel, user)
+    } else if user_app_instance != channel.app_instance_arn {
+        Err(ApiError::forbidden(
+            "the bearer belongs to another app instance",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// ListChannels: the PUBLIC channels of an app instance, or with
+/// `Privacy=PRIVATE` (AppInstanceAdmins only) the private ones.
+pub(super) fn list(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiError> {
+    let state = shared.state();
+    let user = bearer(&state, input)?;
+    let app_instance = input.req("AppInstanceArn");
+    if !state.app_instances.contains_key(app_instance) {
+        return Err(ApiError::not_found("the app instance does not exist"));
+    }
+    if user.app_instance_arn != app_instance {
+        return Err(ApiError::forbidden(
+            "the bearer belongs to another app instance",
+        ));
+    }
+    let privacy = input.str("Privacy").unwrap_or("PUBLIC");
+    if privacy == "PRIVATE" && !is_admin(&state, app_instance, &user.arn) {
+        return Err(ApiError::forbidden(
+            "only an AppInstanceAdmin can list private channels",
+        ));
+    }
+    let channels: Vec<Value> = state
+        .channels
+        .values()
+        .filter(|c| c.app_instance_arn == app_instance && c.privacy == privacy)
+        .map(|c| {
+            json!({"Name": c.name, "ChannelArn": c.arn, "Mode": c.mode, "Privacy": c.privacy,
+                   "Metadata": c.metadata, "LastMessageTimestamp": c.last_message})
+        })
+        .collect();
+    let (channels, next) = page(channels, input)?;
+    Ok(compact(json!({"Channels": channels, "NextToken": next})))
+}
+
+/// DeleteChannel: AppInstanceAdmins and moderators; the channel goes with
+/// its memberships, messages and tags (an associated flow stays).
+pub(super) fn delete(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiError> {
+    let channel_arn = input.req("ChannelArn");
+    {
+        let mut state = shared.state();
+        let user = bearer(&state, input)?.arn.clone();
+        let channel = channel(&state, channel_arn)?;
+        if !is_moderator(&state, channel, &user) {
+            return Err(ApiError::forbidden(
+                "only an AppInstanceAdmin or a channel moderator can delete a channel",
+            ));
+        }
+        state.channels.remove(channel_arn);
+        state.tags.remove(channel_arn);
+        state.callbacks.retain(|_, t| t.channel_arn != channel_arn);
+    }
+    shared.changed();
+    Ok(Value::Null)
+}
+
+/// ListChannelMemberships: the DEFAULT members (the default), or the HIDDEN ones.
+pub(super) fn list_memberships(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiError> {
+    let state = shared.state();
+    let user = bearer(&state, input)?;
+    let channel_arn = input.req("ChannelArn");
+    let channel = channel(&state, channel_arn)?;
+    require_reader(&state, channel, &user.arn, &user.app_instance_arn)?;
+    let hidden = input.str("Type") == Some("HIDDEN");
+    let members: Vec<Value> = channel
+        .members
+        .iter()
+        .filter(|m| channel.hidden.contains(*m) == hidden)
+        .map(|m| json!({"Member": identity(&state, m)}))
+        .collect();
+    let (members, next) = page(members, input)?;
+    Ok(compact(json!({
+        "ChannelArn": channel_arn,
+        "ChannelMemberships": members,
+        "NextToken": next,
+    })))
+}
+
+/// DeleteChannelMembership: moderators and admins remove anyone, members
+/// themselves, and, in an UNRESTRICTED channel, other members.
+pub(super) fn delete_membership(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiError> {
+    let channel_arn = input.req("ChannelArn");
+    let member = input.req("MemberArn");
+    {
+        let mut state = shared.state();
+        let user = bearer(&state, input)?.arn.clone();
+        let channel = channel(&state, channel_arn)?;
+        let allowed = is_moderator(&state, channel, &user)
+            || user == member
+            || (channel.mode == "UNRESTRICTED" && channel.members.contains(&user));
+        if !allowed {
+            return Err(ApiError::forbidden(
+                "only moderators and admins remove members from a restricted channel; members from an unrestricted one",
+            ));
+        }
+        if !channel.members.contains(member) {
+            return Err(ApiError::not_found(
+                "MemberArn is not a member of the channel",
+            ));
+        }
+        if let Some(channel) = state.channels.get_mut(channel_arn) {
+            channel.members.remove(member);
+            channel.hidden.remove(member);
+        }
+    }
+    shared.changed();
+    Ok(Value::Null)
 }
