@@ -101,7 +101,15 @@ fn local_redacts_denies_and_stops_cleanly() {
     let steps = watch(&local, "   ");
     assert_eq!(steps.len(), 2, "{steps:?}");
     assert_eq!(steps[0]["Status"]["Value"], "PENDING");
+    // The service keeps no status for denied messages: watch infers it.
     assert_eq!(steps[1]["Status"]["Value"], "DENIED");
+    assert!(
+        steps[1]["Status"]["Detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("inferred: "),
+        "{steps:?}"
+    );
     let denied = steps[0]["MessageId"].as_str().unwrap();
     let channel = local.get("ChannelArn");
     let run = local.cli_as_user(&[
@@ -112,7 +120,12 @@ fn local_redacts_denies_and_stops_cleanly() {
         "--message-id",
         denied,
     ]);
-    assert_eq!(lines(&run)[0]["Status"]["Value"], "DENIED");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("chimeflow: BadRequestException"),
+        "{}",
+        run.stderr
+    );
     // Denied messages are not stored.
     let run = local.cli_as_user(&[
         "messages",
@@ -286,9 +299,7 @@ fn local_usage_errors_exit_2() {
                 .current_dir(root())
                 .output()
         })
-        .find(|run| {
-            !matches!(run, Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy)
-        })
+        .find(|run| !matches!(run, Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy))
         .expect("the copy became executable")
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

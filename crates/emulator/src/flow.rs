@@ -10,7 +10,6 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use chimeflow_core::{ChannelMessage, ProcessorEvent};
-use serde_json::Value;
 
 use crate::ids;
 use crate::shared::Shared;
@@ -89,14 +88,19 @@ pub fn event(state: &State, channel_arn: &str, message: &Message, callback_id: &
         "Persistence": message.persistence,
         "CreatedTimestamp": ids::iso8601(message.created),
         "LastUpdatedTimestamp": ids::iso8601(message.updated),
-        "LastEditedTimestamp": message.edited.map(ids::iso8601),
+        "LastEditedTimestamp": message
+            .pending_edit
+            .as_ref()
+            .and_then(|e| e.at)
+            .or(message.edited)
+            .map(ids::iso8601),
         "Sender": {"Arn": message.sender, "Name": sender.map(|u| u.name.clone())},
         "MessageAttributes": message.attributes,
         "SubChannelId": message.sub_channel_id,
         "ContentType": message.content_type,
         "Target": message.target,
     });
-    let wire = strip_nulls(wire);
+    let wire = crate::ops::compact(wire);
     let channel_message: ChannelMessage =
         serde_json::from_value(wire).unwrap_or_else(|_| ChannelMessage {
             message_id: message.id.clone(),
@@ -110,18 +114,6 @@ pub fn event(state: &State, channel_arn: &str, message: &Message, callback_id: &
         extra: Default::default(),
     };
     serde_json::to_vec(&event).unwrap_or_default()
-}
-
-fn strip_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, strip_nulls(v)))
-                .collect(),
-        ),
-        other => other,
-    }
 }
 
 /// Queues a first attempt (twice with `duplicate_delivery`) and arms the
@@ -179,12 +171,7 @@ fn fallback(shared: &Shared, job: &Job) {
         let now = ids::now();
         if job.fallback == "CONTINUE" {
             if let Some(edit) = message.pending_edit.take() {
-                if let Some(content) = edit.content {
-                    message.content = content;
-                }
-                if edit.metadata.is_some() {
-                    message.metadata = edit.metadata;
-                }
+                edit.apply(message);
             }
             message.mark_sent();
         } else {

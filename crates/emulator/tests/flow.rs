@@ -181,7 +181,24 @@ async fn deny_drops_the_message() {
         .await
         .unwrap();
     respond(&world, &request_id).await;
+    // Not stored, not even its status: GetChannelMessageStatus answers
+    // BadRequest (final_status checks it and infers DENIED).
     assert_eq!(world.final_status(&message_id, LONG).await, "DENIED");
+    assert_eq!(
+        world.emulator.message_status(&world.channel, &message_id),
+        None
+    );
+    let status = world
+        .client
+        .get_channel_message_status()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(status.is_bad_request_exception(), "{status:?}");
     let get = world
         .client
         .get_channel_message()
@@ -379,6 +396,19 @@ async fn an_edit_goes_through_the_flow() {
     let (id, event, _) = next_invocation(&runtime_api).await;
     assert_eq!(event["ChannelMessage"]["Content"], "second version");
     assert!(event["ChannelMessage"]["LastEditedTimestamp"].is_string());
+    // Not approved yet: the stored version is not edited.
+    let before = world
+        .client
+        .get_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap()
+        .channel_message
+        .unwrap();
+    assert_eq!(before.last_edited_timestamp(), None);
     callback(
         &world,
         event["CallbackId"].as_str().unwrap(),
@@ -533,7 +563,8 @@ async fn a_denied_edit_keeps_the_last_sent_version() {
     .await
     .unwrap();
     respond(&world, &id).await;
-    assert_eq!(world.final_status(&message_id, LONG).await, "DENIED");
+    // The last sent version stays, SENT, never edited.
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
     let got = world
         .client
         .get_channel_message()
@@ -546,6 +577,12 @@ async fn a_denied_edit_keeps_the_last_sent_version() {
         .channel_message
         .unwrap();
     assert_eq!(got.content(), Some("kept"));
+    assert_eq!(got.status().unwrap().value().unwrap().as_str(), "SENT");
+    assert_eq!(
+        got.last_edited_timestamp(),
+        None,
+        "the denied edit never applied"
+    );
     world.emulator.shutdown().await;
 }
 

@@ -1,7 +1,7 @@
 //! Channels: CreateChannel (the creator becomes a member and moderator),
 //! DescribeChannel (with ChannelFlowArn), CreateChannelMembership.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -87,7 +87,6 @@ pub(super) fn create(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiEr
                 members: all_members,
                 moderators: all_moderators,
                 messages: Vec::new(),
-                denied: BTreeMap::new(),
             },
         );
         state.tokens.insert(token, arn.clone());

@@ -145,26 +145,41 @@ impl World {
     }
 
     /// Polls GetChannelMessageStatus (as alice) after each state change
-    /// until it is not PENDING; bounded by `timeout`.
+    /// until it is not PENDING; bounded by `timeout`. The service keeps no
+    /// status for a denied message: when the status call answers
+    /// BadRequest and GetChannelMessage NotFound, the message was denied and
+    /// this says `DENIED`.
     pub async fn final_status(&self, message_id: &str, timeout: Duration) -> String {
         let mut changes = self.emulator.changes();
         let poll = async {
             loop {
-                let status = self
+                let answer = self
                     .client
                     .get_channel_message_status()
                     .channel_arn(&self.channel)
                     .message_id(message_id)
                     .chime_bearer(&self.alice)
                     .send()
-                    .await
-                    .expect("GetChannelMessageStatus")
-                    .status
-                    .unwrap()
-                    .value
-                    .unwrap()
-                    .as_str()
-                    .to_owned();
+                    .await;
+                let status = match answer {
+                    Ok(out) => out.status.unwrap().value.unwrap().as_str().to_owned(),
+                    Err(error) => {
+                        let error = error.into_service_error();
+                        assert!(error.is_bad_request_exception(), "{error:?}");
+                        let get = self
+                            .client
+                            .get_channel_message()
+                            .channel_arn(&self.channel)
+                            .message_id(message_id)
+                            .chime_bearer(&self.alice)
+                            .send()
+                            .await
+                            .expect_err("no status, so no message")
+                            .into_service_error();
+                        assert!(get.is_not_found_exception(), "{get:?}");
+                        return "DENIED".to_owned();
+                    }
+                };
                 if status != "PENDING" {
                     return status;
                 }
