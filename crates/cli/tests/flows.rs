@@ -137,8 +137,9 @@ fn a_flow_from_create_to_delete() {
     assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
     let run = emu.cli(&["flows", "describe", "--flow", &flow]);
     assert_eq!(run.code, 1);
+    // DescribeChannelFlow models no NotFoundException: BadRequest.
     assert!(
-        run.stderr.starts_with("chimeflow: NotFoundException: "),
+        run.stderr.starts_with("chimeflow: BadRequestException: "),
         "{}",
         run.stderr
     );

@@ -46,12 +46,49 @@ impl Input {
     }
 }
 
-/// Runs operation `name` with a validated input; the JSON body to answer.
+/// The operations [`call`] implements (a test checks each against the model).
+pub const IMPLEMENTED: &[&str] = &[
+    "CreateAppInstance",
+    "CreateAppInstanceUser",
+    "CreateAppInstanceAdmin",
+    "CreateChannelFlow",
+    "DescribeChannelFlow",
+    "UpdateChannelFlow",
+    "DeleteChannelFlow",
+    "ListChannelFlows",
+    "AssociateChannelFlow",
+    "DisassociateChannelFlow",
+    "ListChannelsAssociatedWithChannelFlow",
+    "CreateChannel",
+    "DescribeChannel",
+    "CreateChannelMembership",
+    "SendChannelMessage",
+    "UpdateChannelMessage",
+    "GetChannelMessage",
+    "ListChannelMessages",
+    "RedactChannelMessage",
+    "DeleteChannelMessage",
+    "GetChannelMessageStatus",
+    "ChannelFlowCallback",
+    "TagResource",
+    "UntagResource",
+    "ListTagsForResource",
+];
+
+/// Runs operation `name` with a validated input; the JSON body to answer,
+/// or an error the operation models (see [`modelled`]).
 pub fn call(
     shared: &Arc<Shared>,
     name: &str,
     input: Map<String, Value>,
 ) -> Result<Value, ApiError> {
+    run(shared, name, input).map_err(|error| modelled(name, error))
+}
+
+fn run(shared: &Arc<Shared>, name: &str, input: Map<String, Value>) -> Result<Value, ApiError> {
+    if !IMPLEMENTED.contains(&name) {
+        return Err(ApiError::not_implemented(name));
+    }
     let input = Input(input);
     match name {
         "CreateAppInstance" => identity::create_app_instance_op(shared, &input),
@@ -80,6 +117,28 @@ pub fn call(
         "UntagResource" => tags::untag(shared, &input),
         "ListTagsForResource" => tags::list(shared, &input),
         other => Err(ApiError::not_implemented(other)),
+    }
+}
+
+/// `error` as operation `name` may answer it. SDKs know only the errors an
+/// operation models (the Rust SDK turns any other code into an unhandled
+/// error), and most operations model no NotFoundException: for those, a
+/// resource that does not exist is a BadRequestException with the same
+/// message. The model's documentation of BadRequestException ("the input
+/// parameters don't match the service's restrictions") covers an ARN naming
+/// nothing; ForbiddenException would claim a missing permission instead.
+/// The emulator's own 501 for an unimplemented operation passes unchanged.
+pub fn modelled(name: &str, error: ApiError) -> ApiError {
+    if error.status == 501 {
+        return error;
+    }
+    let allowed = crate::model::models()
+        .operation(name)
+        .is_some_and(|op| op.errors.iter().any(|e| e == error.error_type));
+    if allowed {
+        error
+    } else {
+        ApiError::bad_request(error.message)
     }
 }
 
@@ -157,5 +216,75 @@ pub fn compact(value: Value) -> Value {
         ),
         Value::Array(items) => Value::Array(items.into_iter().map(compact).collect()),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `errors` of operation `name`, read from the vendored model text
+    /// itself (not through `crate::model`, which `modelled` uses).
+    fn model_errors(name: &str) -> Vec<String> {
+        for text in [
+            include_str!("../../model/chime-sdk-messaging-2021-05-15.json"),
+            include_str!("../../model/chime-sdk-identity-2021-04-20.json"),
+        ] {
+            let model: Value = serde_json::from_str(text).unwrap();
+            if let Some(op) = model["operations"].get(name) {
+                return op["errors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["shape"].as_str().unwrap().to_owned())
+                    .collect();
+            }
+        }
+        panic!("{name} is not a modelled operation");
+    }
+
+    /// Every error kind an operation can produce: each `ApiError`
+    /// constructor the operations use.
+    fn every_error() -> Vec<ApiError> {
+        vec![
+            ApiError::bad_request("m"),
+            ApiError::forbidden("m"),
+            ApiError::not_found("m"),
+            ApiError::conflict("m"),
+            ApiError::throttled(),
+            ApiError::service_failure(),
+            ApiError::service_unavailable(),
+        ]
+    }
+
+    #[test]
+    fn every_error_of_every_operation_is_one_it_models() {
+        for name in IMPLEMENTED {
+            let allowed = model_errors(name);
+            for error in every_error() {
+                let answered = modelled(name, error.clone());
+                assert!(
+                    allowed.iter().any(|e| e == answered.error_type),
+                    "{name} answers {} for {}, not in {allowed:?}",
+                    answered.error_type,
+                    error.error_type
+                );
+                if allowed.iter().any(|e| e == error.error_type) {
+                    assert_eq!(answered, error, "{name}: a modelled error passes unchanged");
+                } else {
+                    assert_eq!(answered.error_type, "BadRequestException");
+                    assert_eq!(answered.message, error.message, "the explanation is kept");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn not_found_stays_where_it_is_modelled() {
+        let error = modelled("GetChannelMessage", ApiError::not_found("gone"));
+        assert_eq!(error.error_type, "NotFoundException");
+        let error = modelled("DescribeChannelFlow", ApiError::not_found("gone"));
+        assert_eq!(error.error_type, "BadRequestException");
+        assert_eq!(error.status, 400);
     }
 }
