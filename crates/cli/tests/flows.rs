@@ -276,7 +276,8 @@ fn refusals_name_the_exception_and_exit_1() {
     let run = emu.cli(&["flows", "describe", "--flow", &missing]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.starts_with("chimeflow: NotFoundException: "),
+        run.stderr
+            .starts_with("chimeflow: BadRequestException: the channel flow does not exist"),
         "{}",
         run.stderr
     );
