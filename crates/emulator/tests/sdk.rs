@@ -9,8 +9,8 @@ use std::time::Duration;
 use aws_sdk_chimesdkmessaging::error::ProvideErrorMetadata;
 use aws_sdk_chimesdkmessaging::primitives::DateTime;
 use aws_sdk_chimesdkmessaging::types::{
-    ChannelMembershipType, ChannelMessagePersistenceType, ChannelMessageType, FallbackAction,
-    SortOrder, Tag,
+    ChannelMembershipType, ChannelMessagePersistenceType, ChannelMessageType, ChannelPrivacy,
+    FallbackAction, SortOrder, Tag,
 };
 use common::{World, config, processor};
 
@@ -470,6 +470,65 @@ async fn bearers_and_membership() {
         .unwrap_err()
         .into_service_error();
     assert!(outsider.is_forbidden_exception(), "{outsider:?}");
+
+    // A PUBLIC channel's messages are readable by any user of its app
+    // instance, member or not; a PRIVATE channel's by members only.
+    let (public_id, _) = world.send("posted").await;
+    let carol = world.carol.as_str();
+    let read = |channel: String, id: String| async move {
+        let got = client
+            .get_channel_message()
+            .channel_arn(&channel)
+            .message_id(id)
+            .chime_bearer(carol)
+            .send()
+            .await;
+        let listed = client
+            .list_channel_messages()
+            .channel_arn(&channel)
+            .chime_bearer(carol)
+            .send()
+            .await;
+        (got, listed)
+    };
+    let (got, listed) = read(world.channel.clone(), public_id.clone()).await;
+    assert_eq!(
+        got.unwrap().channel_message().unwrap().content(),
+        Some("posted")
+    );
+    assert_eq!(listed.unwrap().channel_messages().len(), 1);
+    let private = client
+        .create_channel()
+        .app_instance_arn(&world.app)
+        .name("private")
+        .privacy(ChannelPrivacy::Private)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap()
+        .channel_arn
+        .unwrap();
+    let private_id = client
+        .send_channel_message()
+        .channel_arn(&private)
+        .content("hush")
+        .r#type(ChannelMessageType::Standard)
+        .persistence(ChannelMessagePersistenceType::Persistent)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap()
+        .message_id
+        .unwrap();
+    let (got, listed) = read(private.clone(), private_id).await;
+    let got = got.unwrap_err().into_service_error();
+    assert!(got.is_forbidden_exception(), "{got:?}");
+    let listed = listed.unwrap_err().into_service_error();
+    assert!(listed.is_forbidden_exception(), "{listed:?}");
+    // Reading is not writing: carol still may not send to the public one.
+    send(world.carol.clone(), world.channel.clone())
+        .await
+        .unwrap_err();
     let missing = send(world.alice.clone(), format!("{}/channel/ffff", world.app))
         .await
         .unwrap_err()

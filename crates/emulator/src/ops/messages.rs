@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{Input, bearer, channel, compact, identity, is_moderator, page, require_member};
+use super::{
+    Input, bearer, channel, compact, identity, is_moderator, page, require_member, require_reader,
+};
 use crate::error::ApiError;
 use crate::flow::{self, Job};
 use crate::ids;
@@ -237,7 +239,7 @@ pub(super) fn get(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiError
     let user = bearer(&state, input)?;
     let channel_arn = input.req("ChannelArn");
     let channel = channel(&state, channel_arn)?;
-    require_member(&state, channel, &user.arn)?;
+    require_reader(&state, channel, user)?;
     let message = channel
         .messages
         .iter()
@@ -251,7 +253,7 @@ pub(super) fn list(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiErro
     let user = bearer(&state, input)?;
     let channel_arn = input.req("ChannelArn");
     let channel = channel(&state, channel_arn)?;
-    require_member(&state, channel, &user.arn)?;
+    require_reader(&state, channel, user)?;
     let not_before = input.number("NotBefore").unwrap_or(f64::MIN);
     let not_after = input.number("NotAfter").unwrap_or(f64::MAX);
     let mut messages: Vec<&Message> = channel

@@ -181,6 +181,24 @@ pub fn require_member(state: &State, channel: &Channel, user: &str) -> Result<()
     }
 }
 
+/// Who may read a channel's messages: on a PUBLIC channel any user of its
+/// app instance (the model: for public channels "you don't need to be a
+/// member to list messages"), on a PRIVATE one members, moderators and
+/// admins.
+pub fn require_reader(state: &State, channel: &Channel, user: &User) -> Result<(), ApiError> {
+    if channel.privacy == "PUBLIC" {
+        if user.app_instance_arn == channel.app_instance_arn {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                "the bearer belongs to another app instance",
+            ))
+        }
+    } else {
+        require_member(state, channel, &user.arn)
+    }
+}
+
 /// One page of `items`: `MaxResults` (default and at most 50) from the
 /// offset in `NextToken`, and the token of the next page.
 pub fn page<T>(items: Vec<T>, input: &Input) -> Result<(Vec<T>, Option<String>), ApiError> {
