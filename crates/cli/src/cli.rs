@@ -833,9 +833,9 @@ pub struct LocalArgs {
     #[arg(long, default_value = "111122223333", value_name = "ID")]
     pub account_id: String,
 
-    /// How long an invocation waits to be picked up before the flow's
-    /// FallbackAction applies; also each invocation's deadline (the
-    /// function timeout).
+    /// How long no processor may be there (none polling, none busy)
+    /// before waiting invocations get the flow's FallbackAction; also each
+    /// invocation's deadline (the function timeout).
     #[arg(long, value_parser = crate::aws::parse_duration, default_value = "30s", value_name = "DURATION")]
     pub processor_timeout: std::time::Duration,
 

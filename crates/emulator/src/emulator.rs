@@ -28,6 +28,7 @@ pub struct RunningEmulator {
     stop: Option<oneshot::Sender<()>>,
     api_task: JoinHandle<()>,
     runtime_task: JoinHandle<()>,
+    supervisor_task: JoinHandle<()>,
     snapshot_task: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
 }
 
@@ -82,6 +83,7 @@ impl Emulator {
                 .await;
         });
         let snapshot_task = snapshot_path.map(|path| spawn_snapshot_writer(shared.clone(), path));
+        let supervisor_task = tokio::spawn(flow::supervise(shared.clone()));
         snapshot::resume(&shared);
         tracing::info!(%endpoint, %runtime_api, "chimeflow emulator listening");
         Ok(RunningEmulator {
@@ -91,6 +93,7 @@ impl Emulator {
             stop: Some(stop),
             api_task,
             runtime_task,
+            supervisor_task,
             snapshot_task,
         })
     }
@@ -253,7 +256,11 @@ impl RunningEmulator {
             let _ = stop.send(());
         }
         self.shared.closing.send_replace(true);
-        for task in [&mut self.runtime_task, &mut self.api_task] {
+        for task in [
+            &mut self.runtime_task,
+            &mut self.api_task,
+            &mut self.supervisor_task,
+        ] {
             if tokio::time::timeout(Duration::from_secs(5), &mut *task)
                 .await
                 .is_err()

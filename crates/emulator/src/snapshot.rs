@@ -60,6 +60,7 @@ pub fn resume(shared: &Arc<Shared>) {
                         fallback: fallback.clone(),
                         event: flow::event(&state, &channel.arn, message, callback_id),
                         attempt: 0,
+                        ..Job::default()
                     });
                 }
             }

@@ -70,6 +70,7 @@ fn route_through_flow(state: &mut State, channel_arn: &str, message_id: &str) ->
         fallback,
         event,
         attempt: 0,
+        ..Job::default()
     })
 }
 
