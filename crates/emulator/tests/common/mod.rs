@@ -298,11 +298,23 @@ pub async fn next_invocation(runtime_api: &str) -> (String, serde_json::Value, H
 }
 
 /// The real `processor` binary of crates/deploy, built (once per test
-/// binary) with the cargo that runs the tests, in the same target folder.
+/// binary) with the cargo that runs the tests, in the same target folder
+/// and with the same profile as the test binary (`cargo test --release`
+/// runs a release processor, never a stale dev one). The CLI's tests have
+/// the same helper (crates/cli/tests/common/emulator.rs).
 pub fn processor_binary() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT
         .get_or_init(|| {
+            // target/<profile dir>/deps/<test binary>
+            let deps = std::env::current_exe().unwrap();
+            let dir = deps.parent().unwrap().parent().unwrap().to_owned();
+            let profile = match dir.file_name().and_then(|n| n.to_str()) {
+                Some("debug") | None => "dev",
+                Some("release") => "release",
+                Some(other) => other,
+            }
+            .to_owned();
             let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let status = std::process::Command::new(cargo)
@@ -314,14 +326,13 @@ pub fn processor_binary() -> PathBuf {
                     "--bin",
                     "processor",
                 ])
+                .args(["--profile", &profile])
                 .arg("--manifest-path")
                 .arg(&manifest)
                 .status()
                 .expect("cargo runs");
             assert!(status.success(), "building the processor failed");
-            let deps = std::env::current_exe().unwrap();
-            let profile = deps.parent().unwrap().parent().unwrap();
-            let binary = profile.join(format!("processor{}", std::env::consts::EXE_SUFFIX));
+            let binary = dir.join(format!("processor{}", std::env::consts::EXE_SUFFIX));
             assert!(binary.exists(), "{} missing", binary.display());
             binary
         })
