@@ -366,6 +366,45 @@ async fn messages_without_a_flow() {
         .await
         .unwrap();
     assert_eq!(window.channel_messages().len(), 3);
+    // NotAfter excludes what came later: a bound in the past leaves
+    // nothing, one just after the first message keeps it, not the last.
+    let past = client
+        .list_channel_messages()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.bob)
+        .not_after(DateTime::from_secs(1_000_000_000))
+        .send()
+        .await
+        .unwrap();
+    assert!(past.channel_messages().is_empty());
+    let created = |content: &str| {
+        *window
+            .channel_messages()
+            .iter()
+            .find(|m| m.content() == Some(content))
+            .unwrap()
+            .created_timestamp()
+            .unwrap()
+    };
+    let (one, three) = (created("one"), created("three"));
+    assert!(three > one, "sent one after the other: {one} < {three}");
+    let early = client
+        .list_channel_messages()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.bob)
+        // Half a millisecond after it (the service's timestamps have
+        // millisecond precision; a float round trip may lose the last bit).
+        .not_after(DateTime::from_secs_f64(one.as_secs_f64() + 0.0005))
+        .send()
+        .await
+        .unwrap();
+    let contents: Vec<&str> = early
+        .channel_messages()
+        .iter()
+        .filter_map(|m| m.content())
+        .collect();
+    assert!(contents.contains(&"one"), "{contents:?}");
+    assert!(!contents.contains(&"three"), "{contents:?}");
 
     // Update by the sender only.
     let not_sender = client
