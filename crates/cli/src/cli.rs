@@ -758,9 +758,11 @@ pub enum MessagesCommand {
     /// On a channel with a flow, this is the content the processor sent back.
     Get(MessageArg),
     /// A message's status (GetChannelMessageStatus): PENDING while the
-    /// processor works on it, then SENT, DENIED or FAILED.
+    /// processor works on it, then SENT or FAILED.
     ///
-    /// Only the sender may ask.
+    /// Only the sender may ask. The service keeps no status for a message
+    /// the processor denied (it is not stored): that is answered
+    /// BadRequestException. `messages watch` infers DENIED from it.
     Status(MessageArg),
     List(ListMessagesArgs),
     Update(UpdateArgs),
@@ -939,8 +941,15 @@ pub enum SortOrder {
 /// flow), then each GetChannelMessageStatus
 /// response whose status differs from the one before, until the status is
 /// final (SENT, DENIED or FAILED); then, when SENT, the message as stored
-/// (GetChannelMessage), with the content the processor sent back. Denied
-/// and failed messages are not stored, so nothing follows them.
+/// (GetChannelMessage), with the content the processor sent back. Failed
+/// messages are not shown to others, so nothing follows them.
+///
+/// DENIED is inferred: the service does not store denied messages, nor
+/// their status. When a PENDING message's status call fails (BadRequest)
+/// and GetChannelMessage answers NotFound, the last line is
+/// {"Status":{"Value":"DENIED","Detail":"inferred: …"}}. A denied edit
+/// leaves the last sent version, so an --edit the processor denies ends
+/// SENT with the previous content.
 ///
 /// Exit status: 0 when the message reached a final status (whichever it is:
 /// read the last line), 1 when --timeout passed first or a call failed.
@@ -1050,9 +1059,9 @@ pub struct LocalArgs {
     #[arg(long, default_value = "111122223333", value_name = "ID")]
     pub account_id: String,
 
-    /// How long an invocation waits to be picked up before the flow's
-    /// FallbackAction applies; also each invocation's deadline (the
-    /// function timeout).
+    /// How long no processor may be there (none polling, none busy)
+    /// before waiting invocations get the flow's FallbackAction; also each
+    /// invocation's deadline (the function timeout).
     #[arg(long, value_parser = crate::aws::parse_duration, default_value = "30s", value_name = "DURATION")]
     pub processor_timeout: std::time::Duration,
 

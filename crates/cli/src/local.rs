@@ -101,6 +101,8 @@ async fn serve(
             return Err(error);
         }
     };
+    // Its process group's id, kept: tokio forgets the pid once it is reaped.
+    let group = processor.id();
     let ready = json!({
         "Endpoint": emulator.endpoint(),
         "RuntimeApi": emulator.runtime_api(),
@@ -136,14 +138,15 @@ async fn serve(
     };
     match outcome {
         Ok(()) => {
-            let _ = processor.start_kill();
-            let _ = processor.wait().await;
+            stop_processor(&mut processor, group).await;
             emulator.shutdown().await;
             eprintln!("chimeflow local: stopped");
             Ok(ExitCode::SUCCESS)
         }
         Err(status) => {
             let status = status.map_or_else(|e| e.to_string(), |s| s.to_string());
+            // Whatever it started may still run in its group.
+            stop_processor(&mut processor, group).await;
             emulator.shutdown().await;
             Err(Failure::Runtime(format!(
                 "the processor exited on its own ({status}); its log above says why. \
@@ -151,6 +154,36 @@ async fn serve(
             )))
         }
     }
+}
+
+/// How long the processor's group gets to exit after SIGTERM.
+const PROCESSOR_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Stops the processor and everything it started: it runs in its own
+/// process group, so SIGTERM goes to the group, then, once the processor
+/// exits or [`PROCESSOR_GRACE`] passes, SIGKILL to whatever is left of it.
+async fn stop_processor(processor: &mut tokio::process::Child, group: Option<u32>) {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Pid, Signal, kill_process_group};
+        let group = group
+            .and_then(|id| i32::try_from(id).ok())
+            .and_then(Pid::from_raw);
+        if let Some(group) = group {
+            let _ = kill_process_group(group, Signal::TERM);
+            let exited = tokio::time::timeout(PROCESSOR_GRACE, processor.wait()).await;
+            // The group outlives its leader while a member runs; ESRCH when
+            // none is left.
+            let _ = kill_process_group(group, Signal::KILL);
+            if exited.is_err() {
+                let _ = processor.wait().await;
+            }
+            return;
+        }
+    }
+    let _ = group;
+    let _ = processor.start_kill();
+    let _ = processor.wait().await;
 }
 
 /// How to run this binary from another shell: `chimeflow` when that is

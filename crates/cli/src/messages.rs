@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use aws_sdk_chimesdkmessaging::Client;
+use aws_sdk_chimesdkmessaging::error::ProvideErrorMetadata;
 use aws_sdk_chimesdkmessaging::operation::send_channel_message::SendChannelMessageOutput;
 use aws_sdk_chimesdkmessaging::types::{
     ChannelMessagePersistenceType, ChannelMessageStatus, ChannelMessageType, MessageAttributeValue,
@@ -231,6 +232,54 @@ fn is_final(status: Option<&ChannelMessageStatus>) -> bool {
     )
 }
 
+/// Whether a GetChannelMessageStatus error code may mean "no such message".
+/// The operation models BadRequest for that; NotFound is accepted too, in
+/// case the service answers with it anyway.
+fn is_unknown_message(code: Option<&str>) -> bool {
+    matches!(code, Some("BadRequestException" | "NotFoundException"))
+}
+
+/// Whether GetChannelMessage finds the message (NotFound: it does not).
+async fn message_exists(
+    client: &Client,
+    bearer: &str,
+    fields: &SendFields,
+    message_id: &str,
+) -> Result<bool, Failure> {
+    let answer = client
+        .get_channel_message()
+        .channel_arn(&fields.channel)
+        .message_id(message_id)
+        .set_sub_channel_id(fields.sub_channel_id.clone())
+        .chime_bearer(bearer)
+        .send()
+        .await;
+    match answer {
+        Ok(_) => Ok(true),
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|e| e.is_not_found_exception()) =>
+        {
+            Ok(false)
+        }
+        Err(error) => Err(failure(error)),
+    }
+}
+
+/// The line `watch` ends with when a PENDING message vanished. The service
+/// keeps no status for denied messages ("we don't store them once the
+/// processor denies them"), so DENIED is inferred, never reported by it:
+/// the message was PENDING, then GetChannelMessageStatus no longer knows it
+/// and GetChannelMessage answers NotFound. (A moderator deleting the message
+/// while it was pending would look the same.)
+fn inferred_denied() -> Value {
+    serde_json::json!({"Status": {
+        "Value": "DENIED",
+        "Detail": "inferred: the message was PENDING and is no longer stored; the service keeps no status for denied messages",
+    }})
+}
+
 /// The first poll waits this long; each next one twice as long, up to
 /// [`MAX_POLL`]: quick against the emulator, gentle against AWS.
 const FIRST_POLL: Duration = Duration::from_millis(20);
@@ -288,15 +337,26 @@ async fn watch(
         // status stream for the sender outside a websocket.
         tokio::time::sleep(pause.min(left)).await;
         pause = (pause * 2).min(MAX_POLL);
-        let out = client
+        let answer = client
             .get_channel_message_status()
             .channel_arn(&args.fields.channel)
             .message_id(&message_id)
             .set_sub_channel_id(args.fields.sub_channel_id.clone())
             .chime_bearer(bearer)
             .send()
-            .await
-            .map_err(failure)?;
+            .await;
+        let out = match answer {
+            Ok(out) => out,
+            Err(error)
+                if status == Some(ChannelMessageStatus::Pending)
+                    && is_unknown_message(error.code())
+                    && !message_exists(client, bearer, &args.fields, &message_id).await? =>
+            {
+                output::print_line(&inferred_denied(), format)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            Err(error) => return Err(failure(error)),
+        };
         let now = out.status().and_then(|s| s.value()).cloned();
         if now != status {
             output::print_line(

@@ -71,7 +71,7 @@ pub fn table(value: &Value) -> String {
                 }
             }
             if rows.is_empty() {
-                out.push_str(&format!("(no {key})\n"));
+                out.push_str(&format!("(no {})\n", visible(key)));
             } else {
                 let grid: Vec<Vec<String>> = rows
                     .iter()
@@ -129,19 +129,40 @@ fn flatten(prefix: &str, value: &Value, cells: &mut Vec<(String, String)>) {
             }
         }
         Value::Array(items) => cells.push((
-            prefix.to_owned(),
+            visible(prefix),
             items.iter().map(scalar).collect::<Vec<_>>().join(","),
         )),
-        other => cells.push((prefix.to_owned(), scalar(other))),
+        other => cells.push((visible(prefix), scalar(other))),
     }
 }
 
 fn scalar(value: &Value) -> String {
     match value {
-        Value::String(s) => s.replace(['\n', '\r', '\t'], " "),
+        Value::String(s) => visible(s),
         Value::Null => String::new(),
         other => other.to_string(),
     }
+}
+
+/// `text` safe for a terminal: line breaks and tabs become spaces, and
+/// every other control character (ESC among them) and the bidi overrides
+/// and isolates (U+202A-202E, U+2066-2069), which could rewrite or reorder
+/// what the terminal shows, become a visible `\u{…}` escape.
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control()
+                || ('\u{202A}'..='\u{202E}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c) =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn grid_text(headers: &[String], rows: &[Vec<String>]) -> String {
@@ -193,6 +214,31 @@ mod tests {
         assert_eq!(lines[1], "arn:a           one   p                   1");
         assert_eq!(lines[2], "arn:bb          two");
         assert_eq!(lines[3], "NextToken: t");
+    }
+
+    #[test]
+    fn control_characters_and_bidi_overrides_are_escaped() {
+        let text = table(&json!({
+            "ChannelMessage": {
+                "Content": "red \u{1b}[31mALERT\u{7}\u{202e}txt.exe\u{2066}x\u{9b}\nnext",
+                "Key\u{1b}]0;title\u{7}": "v"
+            }
+        }));
+        assert!(
+            !text.chars().any(|c| (c.is_control() && c != '\n')
+                || ('\u{202A}'..='\u{202E}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("red \\u{1b}[31mALERT\\u{7}\\u{202e}txt.exe\\u{2066}x\\u{9b} next"),
+            "{text}"
+        );
+        assert!(
+            text.contains("ChannelMessage.Key\\u{1b}]0;title\\u{7}"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 3, "{text}");
     }
 
     #[test]

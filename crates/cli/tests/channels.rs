@@ -205,12 +205,12 @@ fn a_channel_from_create_to_delete() {
     let tags = emu.ok(&["flows", "tags", "--resource-arn", &channel]);
     assert_eq!(tags, json!({"Tags": [{"Key": "team", "Value": "chat"}]}));
 
-    // Delete: nothing printed, then NotFound.
+    // Delete: nothing printed; then the channel is gone (BadRequest: DescribeChannel models no NotFound).
     let run = emu.cli_as(&emu.admin, &["channels", "delete", "--channel", &channel]);
     assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
     refused(
         &emu.cli_as(&emu.admin, &["channels", "describe", "--channel", &channel]),
-        "NotFoundException",
+        "BadRequestException",
     );
     // The flow stays, now without channels.
     let channels = emu.ok(&["flows", "channels", "--flow", &flow]);
@@ -383,7 +383,7 @@ fn refusals_name_the_exception_and_exit_1() {
     for command in ["describe", "members", "delete"] {
         refused(
             &emu.cli_as(&emu.admin, &["channels", command, "--channel", &missing]),
-            "NotFoundException",
+            "BadRequestException",
         );
     }
     refused(
@@ -501,7 +501,7 @@ fn refusals_name_the_exception_and_exit_1() {
                 &outsider,
             ],
         ),
-        "NotFoundException",
+        "BadRequestException",
     );
     // The emulator validates requests against the service model.
     refused(

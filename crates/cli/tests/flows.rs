@@ -137,8 +137,9 @@ fn a_flow_from_create_to_delete() {
     assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
     let run = emu.cli(&["flows", "describe", "--flow", &flow]);
     assert_eq!(run.code, 1);
+    // DescribeChannelFlow models no NotFoundException: BadRequest.
     assert!(
-        run.stderr.starts_with("chimeflow: NotFoundException: "),
+        run.stderr.starts_with("chimeflow: BadRequestException: "),
         "{}",
         run.stderr
     );
@@ -275,7 +276,8 @@ fn refusals_name_the_exception_and_exit_1() {
     let run = emu.cli(&["flows", "describe", "--flow", &missing]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.starts_with("chimeflow: NotFoundException: "),
+        run.stderr
+            .starts_with("chimeflow: BadRequestException: the channel flow does not exist"),
         "{}",
         run.stderr
     );

@@ -101,7 +101,15 @@ fn local_redacts_denies_and_stops_cleanly() {
     let steps = watch(&local, "   ");
     assert_eq!(steps.len(), 2, "{steps:?}");
     assert_eq!(steps[0]["Status"]["Value"], "PENDING");
+    // The service keeps no status for denied messages: watch infers it.
     assert_eq!(steps[1]["Status"]["Value"], "DENIED");
+    assert!(
+        steps[1]["Status"]["Detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("inferred: "),
+        "{steps:?}"
+    );
     let denied = steps[0]["MessageId"].as_str().unwrap();
     let channel = local.get("ChannelArn");
     let run = local.cli_as_user(&[
@@ -112,7 +120,12 @@ fn local_redacts_denies_and_stops_cleanly() {
         "--message-id",
         denied,
     ]);
-    assert_eq!(lines(&run)[0]["Status"]["Value"], "DENIED");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("chimeflow: BadRequestException"),
+        "{}",
+        run.stderr
+    );
     // Denied messages are not stored.
     let run = local.cli_as_user(&[
         "messages",
@@ -395,6 +408,8 @@ fn ctrl_c_in_a_terminal_stops_local_cleanly() {
             .any(|l: &String| l.contains("processor ready"))
             .then_some(())
     });
+    let processors = children_of(child.0.id());
+    assert_eq!(processors.len(), 1, "one processor: {processors:?}");
     let group = format!("-{}", child.0.id());
     let status = std::process::Command::new("kill")
         .args(["-INT", "--", &group])
@@ -406,6 +421,82 @@ fn ctrl_c_in_a_terminal_stops_local_cleanly() {
     let log = log.join("\n");
     assert_eq!(code, 0, "{log}");
     assert!(log.contains("chimeflow local: stopped"), "{log}");
+    // The processor (in its own process group) is gone, not orphaned.
+    for pid in processors {
+        assert!(
+            !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+            "processor {pid} outlived chimeflow local"
+        );
+    }
+}
+
+#[test]
+fn stopping_local_stops_what_the_processor_started() {
+    // A processor program that starts the real processor as its own child
+    // (as a wrapper script would): killing only the direct child would
+    // orphan the real one.
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("wrapper.sh");
+    std::fs::write(
+        &script,
+        // `sleep` stands for a helper that would never exit by itself.
+        format!(
+            "#!/bin/sh\nsleep 600 &\n'{}' &\nwait\n",
+            processor_binary().display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut local = Local::start(&["--processor", script.to_str().unwrap()]);
+    local.wait_log(Duration::from_secs(20), |log| {
+        log.iter().any(|l| l.contains("processor ready"))
+    });
+    let wrappers = children_of(local.child.0.id());
+    assert_eq!(wrappers.len(), 1, "{wrappers:?}");
+    let processors = children_of(wrappers[0]);
+    assert_eq!(
+        processors.len(),
+        2,
+        "sleep and the processor: {processors:?}"
+    );
+    let (code, _) = local.terminate();
+    assert_eq!(code, 0, "{}", local.log.join("\n"));
+    for pid in wrappers.iter().chain(&processors) {
+        // Gone, or a zombie about to be reaped by init: not running.
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| {
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().next().map(str::to_owned))
+            });
+        assert!(
+            state.is_none() || state.as_deref() == Some("Z"),
+            "{pid} still runs ({state:?})"
+        );
+    }
+}
+
+/// The pids whose parent is `parent`, from /proc (Linux).
+fn children_of(parent: u32) -> Vec<u32> {
+    let mut children = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid …; comm may hold spaces and parentheses.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if ppid == Some(parent) {
+            children.push(pid);
+        }
+    }
+    children
 }
 
 #[test]

@@ -17,9 +17,10 @@ pub struct EmulatorConfig {
     pub region: String,
     /// The account in ARNs.
     pub account_id: String,
-    /// How long an invocation may wait for a processor to pick it up before
-    /// the flow's FallbackAction applies; also each invocation's deadline
-    /// (the function timeout) once picked up.
+    /// How long no processor may be there (none polling, none holding an
+    /// invocation) before the invocations never picked up get the flow's
+    /// FallbackAction; also each invocation's deadline (the function
+    /// timeout) once picked up.
     pub processor_timeout: Duration,
     /// Delays before Lambda's async retries of a failed invocation; one
     /// retry per entry (Lambda: two, about 1 and 2 minutes).

@@ -28,6 +28,7 @@ pub struct RunningEmulator {
     stop: Option<oneshot::Sender<()>>,
     api_task: JoinHandle<()>,
     runtime_task: JoinHandle<()>,
+    supervisor_task: JoinHandle<()>,
     snapshot_task: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
 }
 
@@ -82,6 +83,7 @@ impl Emulator {
                 .await;
         });
         let snapshot_task = snapshot_path.map(|path| spawn_snapshot_writer(shared.clone(), path));
+        let supervisor_task = tokio::spawn(flow::supervise(shared.clone()));
         snapshot::resume(&shared);
         tracing::info!(%endpoint, %runtime_api, "chimeflow emulator listening");
         Ok(RunningEmulator {
@@ -91,6 +93,7 @@ impl Emulator {
             stop: Some(stop),
             api_task,
             runtime_task,
+            supervisor_task,
             snapshot_task,
         })
     }
@@ -180,22 +183,25 @@ impl RunningEmulator {
         self.shared.changes.subscribe()
     }
 
-    /// The status of a message (`PENDING`, `SENT`, `FAILED`, `DENIED`), or
-    /// `None` when there is no such message.
+    /// The status of a message (`PENDING`, `SENT`, `FAILED`), or `None`
+    /// when there is no such message. A new message the processor denied
+    /// is not stored (as on the service), so it is `None` too; a denied
+    /// edit leaves the last sent version, `SENT`.
     pub fn message_status(&self, channel_arn: &str, message_id: &str) -> Option<String> {
         let state = self.shared.state();
         let channel = state.channels.get(channel_arn)?;
-        match channel.messages.iter().find(|m| m.id == message_id) {
-            Some(message) => Some(message.status.clone()),
-            None => channel
-                .denied
-                .contains_key(message_id)
-                .then(|| "DENIED".to_owned()),
-        }
+        channel
+            .messages
+            .iter()
+            .find(|m| m.id == message_id)
+            .map(|m| m.status.clone())
     }
 
     /// Waits until the message's status is no longer PENDING, at most
-    /// `timeout`; the final status, or `None` on timeout or no such message.
+    /// `timeout`; the final status, or `None` on timeout or when the
+    /// message is not stored (never sent, deleted, or denied by the
+    /// processor: [`message_status`](Self::message_status) then says `None`
+    /// too, where a timeout leaves it `PENDING`).
     pub async fn wait_for_final_status(
         &self,
         channel_arn: &str,
@@ -250,7 +256,11 @@ impl RunningEmulator {
             let _ = stop.send(());
         }
         self.shared.closing.send_replace(true);
-        for task in [&mut self.runtime_task, &mut self.api_task] {
+        for task in [
+            &mut self.runtime_task,
+            &mut self.api_task,
+            &mut self.supervisor_task,
+        ] {
             if tokio::time::timeout(Duration::from_secs(5), &mut *task)
                 .await
                 .is_err()

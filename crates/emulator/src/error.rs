@@ -30,11 +30,6 @@ impl ApiError {
         Self::new(400, "BadRequestException", message)
     }
 
-    /// 401 `UnauthorizedClientException`: no credentials (no Authorization header).
-    pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(401, "UnauthorizedClientException", message)
-    }
-
     /// 403 `ForbiddenException`: the bearer may not do this.
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(403, "ForbiddenException", message)

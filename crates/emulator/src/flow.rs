@@ -1,23 +1,28 @@
 //! The channel-flow engine: a PENDING message becomes an invocation of the
-//! flow's processor, queued for the Runtime API. An invocation nobody picks
-//! up within `processor_timeout` gets the flow's FallbackAction (Chime could
-//! not invoke the processor: ABORT → FAILED, CONTINUE → SENT). A failed or
-//! timed-out invocation is retried after each of `retry_delays`, as Lambda
-//! retries async invocations; when they are used up the message stays
-//! PENDING, as it does on AWS when a processor never calls back.
+//! flow's processor, queued for the Runtime API. FallbackAction applies only
+//! when Chime cannot invoke the processor (ABORT → FAILED, CONTINUE → SENT):
+//! here, when an invocation was never picked up and, for `processor_timeout`,
+//! no processor was there at all (none polling `…/invocation/next`, none
+//! holding an invocation). A busy processor with a backlog is not "absent":
+//! its queue just waits. A failed or timed-out invocation is retried after
+//! each of `retry_delays`, with the same request id, as Lambda retries async
+//! invocations; when they are used up the message stays PENDING, as it does
+//! on AWS when a processor never calls back. Every background task here
+//! stops when the emulator starts closing, and none changes the state after.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use chimeflow_core::{ChannelMessage, ProcessorEvent};
-use serde_json::Value;
 
 use crate::ids;
 use crate::shared::Shared;
 use crate::state::{Message, State};
 
 /// One delivery of an event to the processor.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Job {
     /// The Lambda request id of this delivery.
     pub request_id: String,
@@ -35,6 +40,12 @@ pub struct Job {
     pub event: Vec<u8>,
     /// 0 for the first attempt, then 1, 2… for Lambda's retries.
     pub attempt: usize,
+    /// When it was (re)queued.
+    pub queued_at: Option<Instant>,
+    /// Whether some delivery of this CallbackId (a duplicate, an earlier
+    /// attempt) reached a processor: then there is no fallback. Shared by
+    /// the copies and attempts of one CallbackId.
+    pub delivered: Arc<AtomicBool>,
 }
 
 /// Invocations waiting for a processor, and those a processor holds.
@@ -44,8 +55,9 @@ pub struct Invocations {
     pub queue: VecDeque<Job>,
     /// Picked up, not yet answered: by request id, with the deadline.
     pub in_flight: HashMap<String, Job>,
-    /// CallbackIds of which some delivery was picked up (no fallback then).
-    pub picked: HashSet<String>,
+    /// When a processor was last seen (polling, picking up, answering);
+    /// `None` before the first.
+    pub last_seen: Option<Instant>,
     /// Deliveries answered `…/response` so far.
     pub succeeded: u64,
     /// Deliveries answered `…/error` or past their deadline so far.
@@ -89,14 +101,19 @@ pub fn event(state: &State, channel_arn: &str, message: &Message, callback_id: &
         "Persistence": message.persistence,
         "CreatedTimestamp": ids::iso8601(message.created),
         "LastUpdatedTimestamp": ids::iso8601(message.updated),
-        "LastEditedTimestamp": message.edited.map(ids::iso8601),
+        "LastEditedTimestamp": message
+            .pending_edit
+            .as_ref()
+            .and_then(|e| e.at)
+            .or(message.edited)
+            .map(ids::iso8601),
         "Sender": {"Arn": message.sender, "Name": sender.map(|u| u.name.clone())},
         "MessageAttributes": message.attributes,
         "SubChannelId": message.sub_channel_id,
         "ContentType": message.content_type,
         "Target": message.target,
     });
-    let wire = strip_nulls(wire);
+    let wire = crate::ops::compact(wire);
     let channel_message: ChannelMessage =
         serde_json::from_value(wire).unwrap_or_else(|_| ChannelMessage {
             message_id: message.id.clone(),
@@ -112,20 +129,8 @@ pub fn event(state: &State, channel_arn: &str, message: &Message, callback_id: &
     serde_json::to_vec(&event).unwrap_or_default()
 }
 
-fn strip_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, strip_nulls(v)))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
-/// Queues a first attempt (twice with `duplicate_delivery`) and arms the
-/// fallback timer.
+/// Queues a first attempt (twice with `duplicate_delivery`); the
+/// fallback supervisor ([`supervise`]) watches it.
 pub fn start(shared: &Arc<Shared>, job: Job) {
     let copies = if shared.config.duplicate_delivery {
         2
@@ -137,6 +142,7 @@ pub fn start(shared: &Arc<Shared>, job: Job) {
         for _ in 0..copies {
             invocations.queue.push_back(Job {
                 request_id: ids::uuid(),
+                queued_at: Some(Instant::now()),
                 ..job.clone()
             });
         }
@@ -144,24 +150,75 @@ pub fn start(shared: &Arc<Shared>, job: Job) {
     for _ in 0..copies {
         shared.queued.notify_one();
     }
+    shared.supervisor.notify_one();
     tracing::info!(message_id = %job.message_id, function = %job.function_arn, "invocation queued");
-    let shared = shared.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(shared.config.processor_timeout).await;
-        let not_picked = {
-            let mut invocations = shared.invocations();
-            let not_picked = !invocations.picked.contains(&job.callback_id);
-            if not_picked {
-                invocations
-                    .queue
-                    .retain(|j| j.callback_id != job.callback_id);
+}
+
+impl Invocations {
+    /// Whether a processor is there now: polling or holding an invocation.
+    fn processor_present(&self) -> bool {
+        self.waiting > 0 || !self.in_flight.is_empty()
+    }
+
+    /// Notes that a processor was there just now.
+    pub fn seen(&mut self) {
+        self.last_seen = Some(Instant::now());
+    }
+
+    /// When the jobs never delivered become due for the fallback if no
+    /// processor shows up (`None`: no such job, or a processor is there).
+    fn next_fallback(&self, timeout: std::time::Duration) -> Option<Instant> {
+        if self.processor_present() {
+            return None;
+        }
+        let queued = self
+            .queue
+            .iter()
+            .filter(|j| !j.delivered.load(Ordering::SeqCst))
+            .filter_map(|j| j.queued_at)
+            .min()?;
+        let since = self.last_seen.map_or(queued, |seen| seen.max(queued));
+        Some(since + timeout)
+    }
+}
+
+/// The fallback supervisor: runs until the emulator closes. When no
+/// processor has been there for `processor_timeout` and invocations never
+/// delivered have waited as long, they are dropped and their messages get
+/// the FallbackAction.
+pub async fn supervise(shared: Arc<Shared>) {
+    let timeout = shared.config.processor_timeout;
+    let mut closing = shared.closing.subscribe();
+    loop {
+        let kicked = shared.supervisor.notified();
+        let due = shared.invocations().next_fallback(timeout);
+        let wait = async {
+            match due {
+                Some(due) => tokio::time::sleep_until(due.into()).await,
+                None => std::future::pending().await,
             }
-            not_picked
         };
-        if not_picked {
+        tokio::select! {
+            () = wait => {}
+            () = kicked => continue,
+            _ = closing.wait_for(|closing| *closing) => return,
+        }
+        let expired: Vec<Job> = {
+            let mut invocations = shared.invocations();
+            match invocations.next_fallback(timeout) {
+                Some(due) if due <= Instant::now() => {}
+                _ => continue,
+            }
+            let (expired, kept): (Vec<Job>, Vec<Job>) = std::mem::take(&mut invocations.queue)
+                .into_iter()
+                .partition(|j| !j.delivered.load(Ordering::SeqCst));
+            invocations.queue = kept.into();
+            expired
+        };
+        for job in expired {
             fallback(&shared, &job);
         }
-    });
+    }
 }
 
 /// Applies the FallbackAction to the job's message if it is still pending
@@ -169,6 +226,11 @@ pub fn start(shared: &Arc<Shared>, job: Job) {
 fn fallback(shared: &Shared, job: &Job) {
     {
         let mut state = shared.state();
+        // Checked under the state lock: the final snapshot, written after
+        // `closing` is set, sees every change made before it and none after.
+        if *shared.closing.borrow() {
+            return;
+        }
         let Some(message) = state.message_mut(&job.channel_arn, &job.message_id) else {
             return;
         };
@@ -179,12 +241,7 @@ fn fallback(shared: &Shared, job: &Job) {
         let now = ids::now();
         if job.fallback == "CONTINUE" {
             if let Some(edit) = message.pending_edit.take() {
-                if let Some(content) = edit.content {
-                    message.content = content;
-                }
-                if edit.metadata.is_some() {
-                    message.metadata = edit.metadata;
-                }
+                edit.apply(message);
             }
             message.mark_sent();
         } else {
@@ -209,13 +266,20 @@ pub fn failed(shared: &Arc<Shared>, job: Job, reason: &str) {
     tracing::info!(message_id = %job.message_id, attempt = job.attempt + 1, reason, ?delay, "invocation failed; Lambda will retry");
     let shared = shared.clone();
     tokio::spawn(async move {
-        tokio::time::sleep(delay).await;
+        let mut closing = shared.closing.subscribe();
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            _ = closing.wait_for(|closing| *closing) => return,
+        }
+        // A retry keeps the request id: Lambda retries an async invocation
+        // under the same request id.
         shared.invocations().queue.push_back(Job {
-            request_id: ids::uuid(),
             attempt: job.attempt + 1,
+            queued_at: Some(Instant::now()),
             ..job
         });
         shared.queued.notify_one();
+        shared.supervisor.notify_one();
     });
 }
 

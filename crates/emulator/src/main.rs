@@ -23,8 +23,9 @@ struct Args {
     /// Load the state from this JSON file and keep it written.
     #[arg(long, value_name = "FILE")]
     snapshot: Option<PathBuf>,
-    /// How long an invocation waits for a processor before the flow's
-    /// FallbackAction applies (also the invocation deadline).
+    /// How long no processor may be there (none polling, none busy) before
+    /// waiting invocations get the flow's FallbackAction (also the
+    /// invocation deadline).
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     processor_timeout_ms: u64,
     /// Delays of Lambda's async retries after a function error, in ms.

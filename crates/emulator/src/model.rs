@@ -39,6 +39,10 @@ pub struct Operation {
     pub input: Option<String>,
     /// The success status (`responseCode`, 200 by default).
     pub status: u16,
+    /// The error shapes the operation models (`errors`), e.g.
+    /// `BadRequestException`: SDKs type only these, any other code is
+    /// "unhandled" to them.
+    pub errors: Vec<String>,
     /// Which model it belongs to.
     pub service: &'static ServiceModel,
 }
@@ -165,7 +169,21 @@ fn operation(service: &'static ServiceModel, name: &str, op: &Value) -> Operatio
         query,
         input: op["input"]["shape"].as_str().map(str::to_owned),
         status: op["http"]["responseCode"].as_u64().unwrap_or(200) as u16,
+        errors: op["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["shape"].as_str().map(str::to_owned))
+            .collect(),
         service,
+    }
+}
+
+impl Models {
+    /// The operation called `name` (messaging's, for the tagging operations
+    /// both models define).
+    pub fn operation(&self, name: &str) -> Option<&Operation> {
+        self.operations.iter().find(|op| op.name == name)
     }
 }
 

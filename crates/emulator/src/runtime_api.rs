@@ -5,6 +5,7 @@
 //! function the event was for.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::Router;
@@ -37,7 +38,11 @@ struct Waiting<'a>(&'a Shared);
 
 impl<'a> Waiting<'a> {
     fn new(shared: &'a Shared) -> Self {
-        shared.invocations().waiting += 1;
+        {
+            let mut invocations = shared.invocations();
+            invocations.waiting += 1;
+            invocations.seen();
+        }
         shared.changed();
         Self(shared)
     }
@@ -45,7 +50,12 @@ impl<'a> Waiting<'a> {
 
 impl Drop for Waiting<'_> {
     fn drop(&mut self) {
-        self.0.invocations().waiting -= 1;
+        {
+            let mut invocations = self.0.invocations();
+            invocations.waiting -= 1;
+            invocations.seen();
+        }
+        self.0.supervisor.notify_one();
         self.0.changed();
     }
 }
@@ -58,7 +68,8 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
         {
             let mut invocations = shared.invocations();
             if let Some(job) = invocations.queue.pop_front() {
-                invocations.picked.insert(job.callback_id.clone());
+                job.delivered.store(true, Ordering::SeqCst);
+                invocations.seen();
                 invocations
                     .in_flight
                     .insert(job.request_id.clone(), job.clone());
@@ -86,10 +97,28 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
     tracing::info!(message_id = %job.message_id, attempt = job.attempt + 1, "invocation picked up");
     let watcher = shared.clone();
     let request_id = job.request_id.clone();
+    let attempt = job.attempt;
     tokio::spawn(async move {
-        tokio::time::sleep(timeout + Duration::from_millis(50)).await;
-        let expired = watcher.invocations().in_flight.remove(&request_id);
+        let mut closing = watcher.closing.subscribe();
+        tokio::select! {
+            () = tokio::time::sleep(timeout + Duration::from_millis(50)) => {}
+            _ = closing.wait_for(|closing| *closing) => return,
+        }
+        // A retry keeps the request id: only this attempt's entry expires.
+        let expired = {
+            let mut invocations = watcher.invocations();
+            let mine = invocations
+                .in_flight
+                .get(&request_id)
+                .is_some_and(|j| j.attempt == attempt);
+            if mine {
+                invocations.in_flight.remove(&request_id)
+            } else {
+                None
+            }
+        };
         if let Some(job) = expired {
+            watcher.supervisor.notify_one();
             flow::failed(&watcher, job, "deadline passed");
         }
     });
@@ -140,9 +169,11 @@ async fn response(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> 
         let finished = invocations.in_flight.remove(&id);
         if finished.is_some() {
             invocations.succeeded += 1;
+            invocations.seen();
         }
         finished
     };
+    shared.supervisor.notify_one();
     match finished {
         Some(job) => {
             tracing::info!(message_id = %job.message_id, "invocation succeeded");
@@ -176,7 +207,15 @@ async fn error(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let finished = shared.invocations().in_flight.remove(&id);
+    let finished = {
+        let mut invocations = shared.invocations();
+        let finished = invocations.in_flight.remove(&id);
+        if finished.is_some() {
+            invocations.seen();
+        }
+        finished
+    };
+    shared.supervisor.notify_one();
     match finished {
         Some(job) => {
             let kind = error_type(&headers, &body);

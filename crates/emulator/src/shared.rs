@@ -19,6 +19,9 @@ pub struct Shared {
     pub invocations: Mutex<Invocations>,
     /// Wakes `GET …/invocation/next` when an invocation is queued.
     pub queued: tokio::sync::Notify,
+    /// Wakes the fallback supervisor when the queue or the processors'
+    /// presence changes.
+    pub supervisor: tokio::sync::Notify,
     /// Set to true at shutdown: long-polling `…/invocation/next` requests
     /// return, so the Runtime API's connections can close.
     pub closing: watch::Sender<bool>,
@@ -38,6 +41,7 @@ impl Shared {
             state: Mutex::new(state),
             invocations: Mutex::default(),
             queued: tokio::sync::Notify::new(),
+            supervisor: tokio::sync::Notify::new(),
             injected_callback_errors: Mutex::default(),
             closing: watch::Sender::new(false),
             changes: watch::Sender::new(0),

@@ -16,10 +16,27 @@ pub fn load(path: &Path) -> Result<State, EmulatorError> {
         reason,
     };
     match std::fs::read_to_string(path) {
-        Ok(text) => State::from_json(&text).map_err(|e| error(format!("not a snapshot: {e}"))),
+        Ok(text) => State::from_json(&text).map_err(|e| error(describe(&e))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
         Err(e) => Err(error(e.to_string())),
     }
+}
+
+/// Why a snapshot did not parse, without serde_json's own text: that
+/// quotes string values (message content, for one). Only the kind of error
+/// and where.
+fn describe(e: &serde_json::Error) -> String {
+    let kind = match e.classify() {
+        serde_json::error::Category::Io => "I/O error",
+        serde_json::error::Category::Syntax => "not JSON",
+        serde_json::error::Category::Data => "JSON that is not a snapshot",
+        serde_json::error::Category::Eof => "truncated JSON",
+    };
+    format!(
+        "not a snapshot: {kind} at line {} column {}",
+        e.line(),
+        e.column()
+    )
 }
 
 /// Writes the current state to `path`.
@@ -60,6 +77,7 @@ pub fn resume(shared: &Arc<Shared>) {
                         fallback: fallback.clone(),
                         event: flow::event(&state, &channel.arn, message, callback_id),
                         attempt: 0,
+                        ..Job::default()
                     });
                 }
             }
@@ -68,5 +86,31 @@ pub fn resume(shared: &Arc<Shared>) {
     };
     for job in jobs {
         flow::start(shared, job);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_snapshot_is_reported_without_its_values() {
+        let dir = std::env::temp_dir().join(format!("chimeflow-snapshot-{}", crate::ids::uuid()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("state.json");
+        // A string where a map belongs: serde_json's message would quote it.
+        std::fs::write(&path, r#"{"AppInstances": "SECRET-CONTENT"}"#).unwrap();
+        let reason = match load(&path) {
+            Err(EmulatorError::Snapshot { reason, .. }) => reason,
+            other => panic!("{other:?}"),
+        };
+        assert!(!reason.contains("SECRET"), "{reason}");
+        assert!(reason.contains("not a snapshot"), "{reason}");
+        assert!(reason.contains("line 1 column"), "{reason}");
+        std::fs::write(&path, "{\"AppInstances\": {\"x\": \"SECRET").unwrap();
+        let reason = load(&path).unwrap_err().to_string();
+        assert!(!reason.contains("SECRET"), "{reason}");
+        assert!(reason.contains("truncated JSON"), "{reason}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

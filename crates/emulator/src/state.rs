@@ -130,11 +130,9 @@ pub struct Channel {
     /// ListChannelMemberships shows them only when asked for HIDDEN.
     #[serde(default)]
     pub hidden: BTreeSet<String>,
-    /// Messages in creation order.
+    /// Messages in creation order. A message a processor denied is not
+    /// kept (the service does not store it), not even its status.
     pub messages: Vec<Message>,
-    /// Messages a processor denied: not stored, only their status and sender
-    /// are kept, for GetChannelMessageStatus.
-    pub denied: BTreeMap<String, String>,
 }
 
 /// A channel message.
@@ -157,11 +155,13 @@ pub struct Message {
     pub created: f64,
     /// Last update time.
     pub updated: f64,
-    /// Last edit time (UpdateChannelMessage).
+    /// Last edit time of the version stored (an edit a processor has not
+    /// approved yet does not count).
     pub edited: Option<f64>,
     /// Redacted.
     pub redacted: bool,
-    /// SENT, PENDING, FAILED or DENIED.
+    /// SENT, PENDING or FAILED (a denied new message is dropped; a denied
+    /// edit leaves the last sent version, SENT).
     pub status: String,
     /// Status detail.
     pub detail: Option<String>,
@@ -207,6 +207,26 @@ pub struct Edit {
     pub content: Option<String>,
     /// New metadata.
     pub metadata: Option<String>,
+    /// When UpdateChannelMessage was called: the message's
+    /// LastEditedTimestamp once the edit is applied.
+    #[serde(default)]
+    pub at: Option<f64>,
+}
+
+impl Edit {
+    /// Applies the edit to `message` (the processor passed it, or the
+    /// CONTINUE fallback did).
+    pub fn apply(self, message: &mut Message) {
+        if let Some(content) = self.content {
+            message.content = content;
+        }
+        if self.metadata.is_some() {
+            message.metadata = self.metadata;
+        }
+        if self.at.is_some() {
+            message.edited = self.at;
+        }
+    }
 }
 
 /// Which message a CallbackId is for.

@@ -11,7 +11,7 @@ use aws_sdk_chimesdkmessaging::types::{
     ChannelMessageCallback, ChannelMessagePersistenceType, ChannelMessageType, FallbackAction,
     MessageAttributeValue,
 };
-use common::{FUNCTION, World, config, http, next_invocation};
+use common::{EmulatorConfig, FUNCTION, World, config, http, next_invocation};
 
 const LONG: Duration = Duration::from_secs(30);
 
@@ -181,7 +181,24 @@ async fn deny_drops_the_message() {
         .await
         .unwrap();
     respond(&world, &request_id).await;
+    // Not stored, not even its status: GetChannelMessageStatus answers
+    // BadRequest (final_status checks it and infers DENIED).
     assert_eq!(world.final_status(&message_id, LONG).await, "DENIED");
+    assert_eq!(
+        world.emulator.message_status(&world.channel, &message_id),
+        None
+    );
+    let status = world
+        .client
+        .get_channel_message_status()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .chime_bearer(&world.alice)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(status.is_bad_request_exception(), "{status:?}");
     let get = world
         .client
         .get_channel_message()
@@ -254,7 +271,10 @@ async fn a_function_error_is_retried_with_the_same_event() {
     .await;
     assert_eq!(failed.status, 202);
     let (second_id, second, _) = next_invocation(&runtime_api).await;
-    assert_ne!(first_id, second_id);
+    assert_eq!(
+        first_id, second_id,
+        "a retried async invocation keeps its request id"
+    );
     assert_eq!(first, second, "Lambda retries the same event");
     let callback_id = second["CallbackId"].as_str().unwrap();
     callback(&world, callback_id, &message_id, None, false)
@@ -379,6 +399,19 @@ async fn an_edit_goes_through_the_flow() {
     let (id, event, _) = next_invocation(&runtime_api).await;
     assert_eq!(event["ChannelMessage"]["Content"], "second version");
     assert!(event["ChannelMessage"]["LastEditedTimestamp"].is_string());
+    // Not approved yet: the stored version is not edited.
+    let before = world
+        .client
+        .get_channel_message()
+        .channel_arn(&world.channel)
+        .message_id(&message_id)
+        .chime_bearer(&world.bob)
+        .send()
+        .await
+        .unwrap()
+        .channel_message
+        .unwrap();
+    assert_eq!(before.last_edited_timestamp(), None);
     callback(
         &world,
         event["CallbackId"].as_str().unwrap(),
@@ -533,7 +566,8 @@ async fn a_denied_edit_keeps_the_last_sent_version() {
     .await
     .unwrap();
     respond(&world, &id).await;
-    assert_eq!(world.final_status(&message_id, LONG).await, "DENIED");
+    // The last sent version stays, SENT, never edited.
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
     let got = world
         .client
         .get_channel_message()
@@ -546,6 +580,12 @@ async fn a_denied_edit_keeps_the_last_sent_version() {
         .channel_message
         .unwrap();
     assert_eq!(got.content(), Some("kept"));
+    assert_eq!(got.status().unwrap().value().unwrap().as_str(), "SENT");
+    assert_eq!(
+        got.last_edited_timestamp(),
+        None,
+        "the denied edit never applied"
+    );
     world.emulator.shutdown().await;
 }
 
@@ -577,4 +617,96 @@ async fn shutdown_releases_a_processor_waiting_for_work() {
         .expect("released")
         .unwrap();
     assert_eq!(response.status, 500);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_attempts_deadline_spares_the_retry() {
+    let world = World::start(EmulatorConfig {
+        processor_timeout: Duration::from_secs(1),
+        retry_delays: vec![Duration::from_millis(400)],
+        ..EmulatorConfig::default()
+    })
+    .await;
+    world.with_flow(FallbackAction::Abort).await;
+    let (message_id, _) = world.send("retry me").await;
+    let runtime_api = world.emulator.runtime_api();
+    let (id, _, first) = next_invocation(&runtime_api).await;
+    let first_deadline: u64 = first
+        .header("lambda-runtime-deadline-ms")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let failed = http(
+        &runtime_api,
+        "POST",
+        &format!("/2018-06-01/runtime/invocation/{id}/error"),
+        &[],
+        b"{}",
+    )
+    .await;
+    assert_eq!(failed.status, 202);
+    let (retry_id, event, _) = next_invocation(&runtime_api).await;
+    assert_eq!(retry_id, id);
+    // The behaviour under test is a clock deadline: wait until the first
+    // attempt's deadline (and its watcher's margin) has passed, well before
+    // the retry's own (a second after it was picked up, 400 ms later).
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    tokio::time::sleep(Duration::from_millis(
+        (first_deadline + 200).saturating_sub(now_ms),
+    ))
+    .await;
+    assert_eq!(
+        world.emulator.invocation_stats().failed,
+        1,
+        "only the error"
+    );
+    callback(
+        &world,
+        event["CallbackId"].as_str().unwrap(),
+        &message_id,
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    respond(&world, &retry_id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_processor_works_through_a_backlog_without_fallback() {
+    // Each message takes 150 ms, under the 300 ms timeout; the backlog of
+    // six takes three times the timeout. Nothing may fall back.
+    let world = World::start(config(Duration::from_millis(300))).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        ids.push(world.send(&format!("message {n}")).await.0);
+    }
+    let runtime_api = world.emulator.runtime_api();
+    for _ in 0..ids.len() {
+        let (request_id, event, _) = next_invocation(&runtime_api).await;
+        // The processor's own work, not a synchronisation.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let message_id = event["ChannelMessage"]["MessageId"].as_str().unwrap();
+        callback(
+            &world,
+            event["CallbackId"].as_str().unwrap(),
+            message_id,
+            None,
+            false,
+        )
+        .await
+        .unwrap();
+        respond(&world, &request_id).await;
+    }
+    for id in &ids {
+        assert_eq!(world.final_status(id, LONG).await, "SENT");
+    }
+    assert_eq!(world.emulator.invocation_stats().succeeded, 6);
+    world.emulator.shutdown().await;
 }

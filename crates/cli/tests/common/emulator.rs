@@ -301,11 +301,26 @@ impl Local {
             .stderr(Stdio::piped())
             .spawn()
             .expect("chimeflow local starts");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let stdout = BufReader::new(child.stdout.take().unwrap());
         let stderr = lines_of(child.stderr.take().unwrap());
         let child = Killed(child);
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
+        // The ready line, read on a thread so that a chimeflow that never
+        // prints it fails the test in bounded time instead of hanging it.
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut stdout = stdout;
+            let mut line = String::new();
+            let read = stdout.read_line(&mut line);
+            let _ = send.send((read.map(|_| line), stdout));
+        });
+        let (line, stdout) = match receive.recv_timeout(Duration::from_secs(60)) {
+            Ok((Ok(line), stdout)) => (line, stdout),
+            Ok((Err(e), _)) => panic!("reading the ready line: {e}"),
+            Err(_) => {
+                let log: Vec<String> = stderr.try_iter().collect();
+                panic!("no ready line within 60 s; stderr: {}", log.join("\n"))
+            }
+        };
         let mut local = Self {
             child,
             ready: Value::Null,

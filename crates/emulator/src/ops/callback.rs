@@ -1,9 +1,10 @@
 //! ChannelFlowCallback: the processor's answer. No bearer. The CallbackId
 //! must be one handed to a processor for this channel and message; a
 //! callback for a message already resolved is answered 400 "non-pending",
-//! as the service does. A deny (`DeleteResource: true`) drops the message
-//! (its status stays readable as DENIED); anything else makes it SENT with
-//! the fields the processor sent.
+//! as the service does. A deny (`DeleteResource: true`) drops a new message
+//! (the service does not store denied messages, so not even its status is
+//! kept) and drops a pending edit, leaving the last sent version; anything
+//! else makes it SENT with the fields the processor sent.
 
 use std::sync::Arc;
 
@@ -97,24 +98,19 @@ pub(super) fn callback(shared: &Arc<Shared>, input: &Input) -> Result<Value, Api
         if delete {
             let message = &mut channel.messages[position];
             if message.pending_edit.take().is_some() {
-                // A denied edit: the message keeps its previous content.
-                message.status = "DENIED".into();
+                // A denied edit: the last sent version stays, SENT, with
+                // its own content and LastEditedTimestamp.
+                message.mark_sent();
                 message.callback_id = None;
                 message.updated = now;
             } else {
-                let removed = channel.messages.remove(position);
-                channel.denied.insert(removed.id, removed.sender);
+                channel.messages.remove(position);
             }
             outcome = "DENIED";
         } else {
             let message = &mut channel.messages[position];
             if let Some(edit) = message.pending_edit.take() {
-                if let Some(content) = edit.content {
-                    message.content = content;
-                }
-                if edit.metadata.is_some() {
-                    message.metadata = edit.metadata;
-                }
+                edit.apply(message);
             }
             if let Some(content) = update["Content"].as_str() {
                 message.content = content.to_owned();

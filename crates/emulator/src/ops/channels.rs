@@ -3,7 +3,7 @@
 //! memberships: CreateChannelMembership, ListChannelMemberships,
 //! DeleteChannelMembership.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -92,7 +92,6 @@ pub(super) fn create(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiEr
                 moderators: all_moderators,
                 hidden: BTreeSet::new(),
                 messages: Vec::new(),
-                denied: BTreeMap::new(),
             },
         );
         state.tokens.insert(token, arn.clone());

@@ -1,6 +1,7 @@
 //! chime-sdk-identity: CreateAppInstance, CreateAppInstanceUser,
 //! CreateAppInstanceAdmin. The functions without `_op` are also the
-//! in-process setup helpers of `RunningEmulator`.
+//! in-process setup helpers of `RunningEmulator`. None of them models
+//! NotFoundException: what does not exist is a BadRequestException.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -41,7 +42,7 @@ pub fn create_app_instance_user(
     {
         let mut state = shared.state();
         if !state.app_instances.contains_key(app_instance_arn) {
-            return Err(ApiError::not_found("the app instance does not exist"));
+            return Err(ApiError::bad_request("the app instance does not exist"));
         }
         if state.users.contains_key(&arn) {
             return Err(ApiError::conflict("an AppInstanceUser with this id exists"));
@@ -69,7 +70,7 @@ pub fn create_app_instance_admin(
     {
         let mut state = shared.state();
         match state.users.get(user_arn) {
-            None => return Err(ApiError::not_found("the AppInstanceUser does not exist")),
+            None => return Err(ApiError::bad_request("the AppInstanceUser does not exist")),
             Some(user) if user.app_instance_arn != app_instance_arn => {
                 return Err(ApiError::bad_request(
                     "the AppInstanceUser belongs to another app instance",
@@ -78,7 +79,7 @@ pub fn create_app_instance_admin(
             Some(_) => {}
         }
         let Some(instance) = state.app_instances.get_mut(app_instance_arn) else {
-            return Err(ApiError::not_found("the app instance does not exist"));
+            return Err(ApiError::bad_request("the app instance does not exist"));
         };
         instance.admins.insert(user_arn.to_owned());
     }

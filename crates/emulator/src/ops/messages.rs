@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{Input, bearer, channel, compact, identity, is_moderator, page, require_member};
+use super::{
+    Input, bearer, channel, compact, identity, is_moderator, page, require_member, require_reader,
+};
 use crate::error::ApiError;
 use crate::flow::{self, Job};
 use crate::ids;
@@ -68,6 +70,7 @@ fn route_through_flow(state: &mut State, channel_arn: &str, message_id: &str) ->
         fallback,
         event,
         attempt: 0,
+        ..Job::default()
     })
 }
 
@@ -174,25 +177,22 @@ pub(super) fn update(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiEr
             input.str("Metadata").or(message.metadata.as_deref()),
         )?;
         let now = ids::now();
-        message.edited = Some(now);
         message.updated = now;
         if let Some(content_type) = input.str("ContentType") {
             message.content_type = Some(content_type.to_owned());
         }
+        // LastEditedTimestamp changes only when the edit is applied: at
+        // once without a flow, when the processor passes it with one.
         let edit = Edit {
             content: input.str("Content").map(str::to_owned),
             metadata: input.str("Metadata").map(str::to_owned),
+            at: Some(now),
         };
         let job = if has_flow && message.message_type == "STANDARD" {
             message.pending_edit = Some(edit);
             route_through_flow(&mut state, channel_arn, message_id)
         } else {
-            if let Some(content) = edit.content {
-                message.content = content;
-            }
-            if edit.metadata.is_some() {
-                message.metadata = edit.metadata;
-            }
+            edit.apply(message);
             message.mark_sent();
             None
         };
@@ -240,7 +240,7 @@ pub(super) fn get(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiError
     let user = bearer(&state, input)?;
     let channel_arn = input.req("ChannelArn");
     let channel = channel(&state, channel_arn)?;
-    require_member(&state, channel, &user.arn)?;
+    require_reader(&state, channel, user)?;
     let message = channel
         .messages
         .iter()
@@ -254,7 +254,7 @@ pub(super) fn list(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiErro
     let user = bearer(&state, input)?;
     let channel_arn = input.req("ChannelArn");
     let channel = channel(&state, channel_arn)?;
-    require_member(&state, channel, &user.arn)?;
+    require_reader(&state, channel, user)?;
     let not_before = input.number("NotBefore").unwrap_or(f64::MIN);
     let not_after = input.number("NotAfter").unwrap_or(f64::MAX);
     let mut messages: Vec<&Message> = channel
@@ -351,13 +351,18 @@ pub(super) fn status_op(shared: &Arc<Shared>, input: &Input) -> Result<Value, Ap
     let user = bearer(&state, input)?;
     let channel = channel(&state, input.req("ChannelArn"))?;
     let message_id = input.req("MessageId");
-    let (sender, status) = match channel.messages.iter().find(|m| m.id == message_id) {
-        Some(m) => (m.sender.as_str(), self::status(m)),
-        None => match channel.denied.get(message_id) {
-            Some(sender) => (sender.as_str(), json!({"Value": "DENIED"})),
-            None => return Err(ApiError::not_found("the message does not exist")),
-        },
-    };
+    // "This API does not return statuses for denied messages, because we
+    // don't store them once the processor denies them": a denied message is
+    // an unknown one. The operation models no NotFoundException, and
+    // Forbidden would claim the sender lacks a right it has, so an unknown
+    // message id is a BadRequestException, the error for a request naming
+    // something the service cannot act on.
+    let message = channel
+        .messages
+        .iter()
+        .find(|m| m.id == message_id)
+        .ok_or_else(|| ApiError::bad_request("the message does not exist"))?;
+    let (sender, status) = (message.sender.as_str(), self::status(message));
     if sender != user.arn {
         return Err(ApiError::forbidden(
             "only the sender can get a message's status",

@@ -46,12 +46,17 @@ impl Input {
     }
 }
 
-/// Runs operation `name` with a validated input; the JSON body to answer.
+/// Runs operation `name` with a validated input; the JSON body to answer,
+/// or an error the operation models (see [`modelled`]).
 pub fn call(
     shared: &Arc<Shared>,
     name: &str,
     input: Map<String, Value>,
 ) -> Result<Value, ApiError> {
+    run(shared, name, input).map_err(|error| modelled(name, error))
+}
+
+fn run(shared: &Arc<Shared>, name: &str, input: Map<String, Value>) -> Result<Value, ApiError> {
     let input = Input(input);
     match name {
         "CreateAppInstance" => identity::create_app_instance_op(shared, &input),
@@ -84,6 +89,35 @@ pub fn call(
         "UntagResource" => tags::untag(shared, &input),
         "ListTagsForResource" => tags::list(shared, &input),
         other => Err(ApiError::not_implemented(other)),
+    }
+}
+
+/// `error` as operation `name` may answer it. SDKs know only the errors an
+/// operation models (the Rust SDK turns any other code into an unhandled
+/// error), and most operations model no NotFoundException: for those, a
+/// resource that does not exist is a BadRequestException with the same
+/// message. The model's documentation of BadRequestException ("the input
+/// parameters don't match the service's restrictions") covers an ARN naming
+/// nothing; ForbiddenException would claim a missing permission instead.
+/// (The few operations without BadRequest get Forbidden, else
+/// ServiceFailure.) The emulator's own 501 for an unimplemented operation
+/// passes unchanged.
+pub fn modelled(name: &str, error: ApiError) -> ApiError {
+    if error.status == 501 {
+        return error;
+    }
+    let Some(op) = crate::model::models().operation(name) else {
+        return error;
+    };
+    let models = |error_type: &str| op.errors.iter().any(|e| e == error_type);
+    if models(error.error_type) {
+        error
+    } else if models("BadRequestException") {
+        ApiError::bad_request(error.message)
+    } else if models("ForbiddenException") {
+        ApiError::forbidden(error.message)
+    } else {
+        ApiError::service_failure()
     }
 }
 
@@ -126,6 +160,24 @@ pub fn require_member(state: &State, channel: &Channel, user: &str) -> Result<()
     }
 }
 
+/// Who may read a channel's messages: on a PUBLIC channel any user of its
+/// app instance (the model: for public channels "you don't need to be a
+/// member to list messages"), on a PRIVATE one members, moderators and
+/// admins.
+pub fn require_reader(state: &State, channel: &Channel, user: &User) -> Result<(), ApiError> {
+    if channel.privacy == "PUBLIC" {
+        if user.app_instance_arn == channel.app_instance_arn {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                "the bearer belongs to another app instance",
+            ))
+        }
+    } else {
+        require_member(state, channel, &user.arn)
+    }
+}
+
 /// One page of `items`: `MaxResults` (default and at most 50) from the
 /// offset in `NextToken`, and the token of the next page.
 pub fn page<T>(items: Vec<T>, input: &Input) -> Result<(Vec<T>, Option<String>), ApiError> {
@@ -161,5 +213,92 @@ pub fn compact(value: Value) -> Value {
         ),
         Value::Array(items) => Value::Array(items.into_iter().map(compact).collect()),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `errors` of operation `name`, read from the vendored model text
+    /// itself (not through `crate::model`, which `modelled` uses).
+    fn model_errors(name: &str) -> Vec<String> {
+        for text in [
+            include_str!("../../model/chime-sdk-messaging-2021-05-15.json"),
+            include_str!("../../model/chime-sdk-identity-2021-04-20.json"),
+        ] {
+            let model: Value = serde_json::from_str(text).unwrap();
+            if let Some(op) = model["operations"].get(name) {
+                return op["errors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|e| e["shape"].as_str().unwrap().to_owned())
+                    .collect();
+            }
+        }
+        panic!("{name} is not a modelled operation");
+    }
+
+    /// Every error kind an operation can produce: each `ApiError`
+    /// constructor the operations use.
+    fn every_error() -> Vec<ApiError> {
+        vec![
+            ApiError::bad_request("m"),
+            ApiError::forbidden("m"),
+            ApiError::not_found("m"),
+            ApiError::conflict("m"),
+            ApiError::throttled(),
+            ApiError::service_failure(),
+            ApiError::service_unavailable(),
+        ]
+    }
+
+    /// Every operation of both models: whichever the emulator implements
+    /// (and any it implements later) passes its errors through `modelled`.
+    fn every_operation() -> Vec<String> {
+        let mut names = Vec::new();
+        for text in [
+            include_str!("../../model/chime-sdk-messaging-2021-05-15.json"),
+            include_str!("../../model/chime-sdk-identity-2021-04-20.json"),
+        ] {
+            let model: Value = serde_json::from_str(text).unwrap();
+            names.extend(model["operations"].as_object().unwrap().keys().cloned());
+        }
+        names
+    }
+
+    #[test]
+    fn every_error_of_every_operation_is_one_it_models() {
+        let names = every_operation();
+        assert!(names.len() > 50, "{names:?}");
+        for name in &names {
+            let name = name.as_str();
+            let allowed = model_errors(name);
+            for error in every_error() {
+                let answered = modelled(name, error.clone());
+                assert!(
+                    allowed.iter().any(|e| e == answered.error_type),
+                    "{name} answers {} for {}, not in {allowed:?}",
+                    answered.error_type,
+                    error.error_type
+                );
+                if allowed.iter().any(|e| e == error.error_type) {
+                    assert_eq!(answered, error, "{name}: a modelled error passes unchanged");
+                } else if allowed.iter().any(|e| e == "BadRequestException") {
+                    assert_eq!(answered.error_type, "BadRequestException");
+                    assert_eq!(answered.message, error.message, "the explanation is kept");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn not_found_stays_where_it_is_modelled() {
+        let error = modelled("GetChannelMessage", ApiError::not_found("gone"));
+        assert_eq!(error.error_type, "NotFoundException");
+        let error = modelled("DescribeChannelFlow", ApiError::not_found("gone"));
+        assert_eq!(error.error_type, "BadRequestException");
+        assert_eq!(error.status, 400);
     }
 }

@@ -145,26 +145,41 @@ impl World {
     }
 
     /// Polls GetChannelMessageStatus (as alice) after each state change
-    /// until it is not PENDING; bounded by `timeout`.
+    /// until it is not PENDING; bounded by `timeout`. The service keeps no
+    /// status for a denied message: when the status call answers
+    /// BadRequest and GetChannelMessage NotFound, the message was denied and
+    /// this says `DENIED`.
     pub async fn final_status(&self, message_id: &str, timeout: Duration) -> String {
         let mut changes = self.emulator.changes();
         let poll = async {
             loop {
-                let status = self
+                let answer = self
                     .client
                     .get_channel_message_status()
                     .channel_arn(&self.channel)
                     .message_id(message_id)
                     .chime_bearer(&self.alice)
                     .send()
-                    .await
-                    .expect("GetChannelMessageStatus")
-                    .status
-                    .unwrap()
-                    .value
-                    .unwrap()
-                    .as_str()
-                    .to_owned();
+                    .await;
+                let status = match answer {
+                    Ok(out) => out.status.unwrap().value.unwrap().as_str().to_owned(),
+                    Err(error) => {
+                        let error = error.into_service_error();
+                        assert!(error.is_bad_request_exception(), "{error:?}");
+                        let get = self
+                            .client
+                            .get_channel_message()
+                            .channel_arn(&self.channel)
+                            .message_id(message_id)
+                            .chime_bearer(&self.alice)
+                            .send()
+                            .await
+                            .expect_err("no status, so no message")
+                            .into_service_error();
+                        assert!(get.is_not_found_exception(), "{get:?}");
+                        return "DENIED".to_owned();
+                    }
+                };
                 if status != "PENDING" {
                     return status;
                 }
@@ -283,11 +298,23 @@ pub async fn next_invocation(runtime_api: &str) -> (String, serde_json::Value, H
 }
 
 /// The real `processor` binary of crates/deploy, built (once per test
-/// binary) with the cargo that runs the tests, in the same target folder.
+/// binary) with the cargo that runs the tests, in the same target folder
+/// and with the same profile as the test binary (`cargo test --release`
+/// runs a release processor, never a stale dev one). The CLI's tests have
+/// the same helper (crates/cli/tests/common/emulator.rs).
 pub fn processor_binary() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT
         .get_or_init(|| {
+            // target/<profile dir>/deps/<test binary>
+            let deps = std::env::current_exe().unwrap();
+            let dir = deps.parent().unwrap().parent().unwrap().to_owned();
+            let profile = match dir.file_name().and_then(|n| n.to_str()) {
+                Some("debug") | None => "dev",
+                Some("release") => "release",
+                Some(other) => other,
+            }
+            .to_owned();
             let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let status = std::process::Command::new(cargo)
@@ -299,14 +326,13 @@ pub fn processor_binary() -> PathBuf {
                     "--bin",
                     "processor",
                 ])
+                .args(["--profile", &profile])
                 .arg("--manifest-path")
                 .arg(&manifest)
                 .status()
                 .expect("cargo runs");
             assert!(status.success(), "building the processor failed");
-            let deps = std::env::current_exe().unwrap();
-            let profile = deps.parent().unwrap().parent().unwrap();
-            let binary = profile.join(format!("processor{}", std::env::consts::EXE_SUFFIX));
+            let binary = dir.join(format!("processor{}", std::env::consts::EXE_SUFFIX));
             assert!(binary.exists(), "{} missing", binary.display());
             binary
         })
