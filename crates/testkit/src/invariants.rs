@@ -14,6 +14,7 @@
 //!   MessageAttributes, ContentType or PushNotification;
 //! - every Content finding's span lies inside the received content, on
 //!   character boundaries;
+//! - no rule panicked (the processor's error policy caught nothing);
 //! - notes and deny reasons do not quote the content;
 //! - processing the same event twice gives the same outcome.
 //!
@@ -181,6 +182,12 @@ pub fn check_outcome(event: &ProcessorEvent, outcome: &Outcome) -> Result<(), Ve
                 ));
             }
         }
+    }
+
+    // No rule panicked: the error policy is a safety net, not a path.
+    // (Under libFuzzer the panic hook aborts first; this catches it elsewhere.)
+    if let Some(note) = outcome.notes.iter().find(|n| n.contains(" panicked")) {
+        failures.push(format!("a rule panicked ({note})"));
     }
 
     // Notes and reasons are safe to log.
