@@ -159,40 +159,59 @@ pub const PRIVATE_LISTS: &[&str] = &[
     "word",
 ];
 
-/// Every string in a [`PRIVATE_LISTS`] option of `text`, if the text is
-/// valid TOML.
-pub fn private_strings(text: &str) -> Vec<String> {
-    fn walk(value: &toml::Value, private: bool, out: &mut Vec<String>) {
-        match value {
-            toml::Value::String(s) if private => out.push(s.clone()),
-            toml::Value::Array(items) => items.iter().for_each(|v| walk(v, private, out)),
-            toml::Value::Table(table) => table
+/// Every string in a [`PRIVATE_LISTS`] option of `text`, with the byte span
+/// of its literal (quotes included), if the text is valid TOML.
+pub fn private_strings(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    use toml::de::{DeTable, DeValue};
+    fn walk(
+        value: &toml::Spanned<DeValue<'_>>,
+        private: bool,
+        out: &mut Vec<(std::ops::Range<usize>, String)>,
+    ) {
+        match value.get_ref() {
+            DeValue::String(s) if private => out.push((value.span(), s.to_string())),
+            DeValue::Array(items) => items.iter().for_each(|v| walk(v, private, out)),
+            // A table (`{ word = "…", severity = "…" }`) names its own
+            // private keys.
+            DeValue::Table(table) => table
                 .iter()
-                .for_each(|(k, v)| walk(v, private || PRIVATE_LISTS.contains(&k.as_str()), out)),
+                .for_each(|(k, v)| walk(v, PRIVATE_LISTS.contains(&k.get_ref().as_ref()), out)),
             _ => {}
         }
     }
     let mut out = Vec::new();
-    if let Ok(table) = text.parse::<toml::Table>() {
-        walk(&toml::Value::Table(table), false, &mut out);
+    if let Ok(document) = DeTable::parse(text) {
+        for (key, value) in document.get_ref().iter() {
+            walk(
+                value,
+                PRIVATE_LISTS.contains(&key.get_ref().as_ref()),
+                &mut out,
+            );
+        }
     }
     out
 }
 
 /// Whether the configuration error `shown` for `text` quotes one of its
 /// private strings: a string found in the message is replaced in the text
-/// by a canary of the same length, and the text parsed again; a leak is the
-/// canary in the new message (the text may merely spell the message's own
-/// words).
+/// (that occurrence only) by a canary of the same length, and the text
+/// parsed again; a leak is the canary in the new message (the text may
+/// merely spell the message's own words, such as an entity name).
 pub fn config_error_leaks(text: &str, shown: &str) -> bool {
-    for entry in private_strings(text) {
+    for (span, entry) in private_strings(text) {
         if entry.len() < invariants::LEAK_MIN_LEN || !shown.contains(&entry) {
             continue;
         }
         let canary = "Q".repeat(entry.len());
+        let mut canaried = String::with_capacity(text.len());
+        canaried.push_str(&text[..span.start]);
+        canaried.push('"');
+        canaried.push_str(&canary);
+        canaried.push('"');
+        canaried.push_str(&text[span.end..]);
         let source = ConfigSource {
             name: "canary.toml".into(),
-            text: text.replace(&entry, &canary),
+            text: canaried,
         };
         if let Err(again) = Config::parse(&source, &Registry::builtin())
             && again.to_string().contains(&canary)
