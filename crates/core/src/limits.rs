@@ -82,6 +82,8 @@ impl LimitViolations {
     }
 
     fn check_len(&mut self, field: &str, value: &str, (min, max): (usize, usize)) {
+        // Keep in step with `len_within`, which the processor's identity
+        // check uses.
         let chars = value.chars().count();
         let units = utf16_len(value);
         if chars < min {
@@ -97,6 +99,13 @@ impl LimitViolations {
             self.push(field, "only letters, digits, '-' and '_'");
         }
     }
+}
+
+/// Whether `value` is within `(min, max)` characters as [`CallbackRequest::validate`]
+/// counts them: at least `min` Unicode scalar values and at most `max`
+/// UTF-16 code units (see the module doc).
+pub fn len_within(value: &str, (min, max): (usize, usize)) -> bool {
+    value.chars().count() >= min && utf16_len(value) <= max
 }
 
 /// The length AWS counts: UTF-16 code units.

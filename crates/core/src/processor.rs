@@ -22,7 +22,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::limits::{self, CALLBACK_ID_LEN, MESSAGE_ID_LEN};
+use crate::limits::{self, CALLBACK_ID_LEN, MESSAGE_ID_LEN, SUB_CHANNEL_ID_LEN};
 use crate::{
     CallbackRequest, ChannelMessageCallback, Decision, DenyReason, Findings, Message, Outcome,
     Pipeline, ProcessorEvent, Rule, Verdict,
@@ -87,7 +87,7 @@ impl Processor {
     }
 
     /// Processes one event. Fails only when the event's identity (CallbackId,
-    /// MessageId, ChannelArn) is unusable; everything else, including a
+    /// MessageId, SubChannelId, ChannelArn) is unusable; everything else, including a
     /// panicking rule, ends in an Outcome with a valid callback request.
     ///
     /// A panicking rule's message goes through the panic hook: a process
@@ -181,13 +181,17 @@ impl OnError {
 
 fn check_identity(event: &ProcessorEvent) -> Result<(), EventError> {
     let invalid = |field, problem: String| Err(EventError { field, problem });
-    let callback_len = limits::utf16_len(&event.callback_id);
-    if !(CALLBACK_ID_LEN.0..=CALLBACK_ID_LEN.1).contains(&callback_len) {
+    // The same counting as `CallbackRequest::validate` (at least 32
+    // characters, at most 64 UTF-16 units): an id of 16 astral characters
+    // is 32 UTF-16 units but only 16 characters, and validate refuses it.
+    if !limits::len_within(&event.callback_id, CALLBACK_ID_LEN) {
         return invalid(
             "CallbackId",
             format!(
-                "must be {}-{} characters, got {callback_len}",
-                CALLBACK_ID_LEN.0, CALLBACK_ID_LEN.1
+                "must be {}-{} characters, got {}",
+                CALLBACK_ID_LEN.0,
+                CALLBACK_ID_LEN.1,
+                event.callback_id.chars().count()
             ),
         );
     }
@@ -198,6 +202,20 @@ fn check_identity(event: &ProcessorEvent) -> Result<(), EventError> {
             format!(
                 "must be 1-128 of letters, digits, '-' and '_' (got {} characters)",
                 id.chars().count()
+            ),
+        );
+    }
+    // SubChannelId names the message in an elastic channel, and every
+    // callback (a deny too) echoes it: when it is malformed no callback can
+    // be accepted.
+    if let Some(sub_channel) = &event.channel_message.sub_channel_id
+        && (!limits::len_within(sub_channel, SUB_CHANNEL_ID_LEN) || !limits::is_id(sub_channel))
+    {
+        return invalid(
+            "ChannelMessage.SubChannelId",
+            format!(
+                "must be 1-128 of letters, digits, '-' and '_' (got {} characters)",
+                sub_channel.chars().count()
             ),
         );
     }

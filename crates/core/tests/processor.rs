@@ -418,3 +418,38 @@ fn broken_identities_are_event_errors() {
         "ChannelMessage.ChannelArn"
     );
 }
+
+/// Found by the `pipeline` fuzz target: an empty (or otherwise malformed)
+/// SubChannelId was echoed into every callback, a deny included, so the
+/// processor produced a request that `validate()` (and the service) refuse.
+#[test]
+fn a_malformed_sub_channel_id_is_an_event_error() {
+    let processor = Processor::new(Pipeline::new(vec![]), OnError::Deny);
+    for bad in ["", "has space", "ü", &"a".repeat(129)] {
+        let mut event = full_event();
+        event.channel_message.sub_channel_id = Some(bad.to_owned());
+        let error = processor.process(&event).unwrap_err();
+        assert_eq!(error.field, "ChannelMessage.SubChannelId", "{bad:?}");
+    }
+    let mut event = full_event();
+    event.channel_message.sub_channel_id = Some("a".repeat(128));
+    let outcome = processor.process(&event).unwrap();
+    assert_eq!(outcome.callback.validate(), Ok(()));
+}
+
+/// A CallbackId of 16 astral characters is 32 UTF-16 units (the identity
+/// check used to accept it) but 16 characters (validate refuses it): the
+/// two now count the same way, so it is an event error, never a callback
+/// that breaks the limits.
+#[test]
+fn callback_id_length_is_counted_as_validate_counts_it() {
+    let processor = Processor::new(Pipeline::new(vec![]), OnError::Deny);
+    let mut event = full_event();
+    event.callback_id = "😀".repeat(16);
+    assert_eq!(processor.process(&event).unwrap_err().field, "CallbackId");
+    event.callback_id = "😀".repeat(32);
+    let outcome = processor.process(&event).unwrap();
+    assert_eq!(outcome.callback.validate(), Ok(()));
+    event.callback_id = "😀".repeat(33);
+    assert_eq!(processor.process(&event).unwrap_err().field, "CallbackId");
+}

@@ -172,7 +172,11 @@ impl Config {
                     on_error =
                         serde::Deserialize::deserialize(ValueDeserializer::from(value.clone()))
                             .map_err(|e: toml::de::Error| {
-                                located.at(value.span(), Some("on_error"), e.message())
+                                located.at(
+                                    value.span(),
+                                    Some("on_error"),
+                                    &without_quoted_value(e.message()),
+                                )
                             })?;
                 }
                 "rules" => {
@@ -316,7 +320,7 @@ fn selector(
             located.at(
                 inner.span().unwrap_or(span.clone()),
                 Some(&key),
-                inner.message(),
+                &without_quoted_value(inner.message()),
             )
         })?;
     selector.validate().map_err(|error| {
@@ -327,6 +331,26 @@ fn selector(
         located.at(span, Some(&key), &error.message)
     })?;
     Ok(selector)
+}
+
+/// serde's `invalid type: string "…", expected …` (and `invalid value:`,
+/// and `character` for a char) quotes the value found. Configuration errors
+/// name the file, line and key and say what was expected instead: a value
+/// put where a list belongs may be a confidential word or pattern. (Found by
+/// the `config` fuzz target: `patterns = "…"` echoed the pattern.)
+pub(crate) fn without_quoted_value(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        let Some(rest) = message.strip_prefix(prefix) else {
+            continue;
+        };
+        for (kind, quote) in [("string", " \""), ("character", " `")] {
+            if rest.starts_with(kind) && rest[kind.len()..].starts_with(quote) {
+                let expected = message.rfind(", expected ").map_or("", |at| &message[at..]);
+                return format!("{prefix}{kind}{expected}");
+            }
+        }
+    }
+    message.to_owned()
 }
 
 /// Turns byte spans into lines and columns for errors.

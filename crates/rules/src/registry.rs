@@ -61,7 +61,7 @@ fn build_with<C: RuleConfig>(
         BuildFailure::Options {
             path: (path != "." && !path.is_empty()).then_some(path),
             span: inner.span(),
-            message: inner.message().to_owned(),
+            message: crate::config::without_quoted_value(inner.message()),
         }
     })?;
     config.build().map_err(BuildFailure::Build)

@@ -207,3 +207,30 @@ fn when_errors_name_their_key() {
         assert!(e.message.contains(words), "{e}");
     }
 }
+
+/// Found by the `config` fuzz target: serde's "invalid type: string \"…\""
+/// quoted the value, so `patterns = "…"` (a string where a list belongs)
+/// put the pattern in the error. Errors now say the kind, not the value.
+#[test]
+fn errors_never_quote_a_string_value() {
+    let cases = [
+        "[[rules]]\ntype = \"regex\"\npatterns = \"secret-pattern-xyz\"\n",
+        "[[rules]]\ntype = \"keyword\"\nwords = \"secret-pattern-xyz\"\n",
+        "[[rules]]\ntype = \"keyword\"\nwords = [\"a\"]\ncase_sensitive = \"secret-pattern-xyz\"\n",
+        "[[rules]]\ntype = \"length\"\nmax_chars = \"secret-pattern-xyz\"\n",
+        "[[rules]]\ntype = \"links\"\nallow_domains = [[\"secret-pattern-xyz\"]]\nmode = \"allow-listed-only\"\n",
+        "[[rules]]\ntype = \"deny-empty\"\n[rules.when]\nedits = \"secret-pattern-xyz\"\n",
+        "on_error = [\"secret-pattern-xyz\"]\n",
+    ];
+    for text in cases {
+        let e = error(text);
+        let shown = e.to_string();
+        assert!(!shown.contains("secret-pattern"), "{shown}");
+        assert!(e.line.is_some(), "{shown}");
+    }
+    let e = error(cases[0]);
+    assert!(
+        e.message.starts_with("invalid type: string, expected"),
+        "{e}"
+    );
+}

@@ -7,6 +7,8 @@
 //!   panics on hostile input, its output is valid UTF-8 within the service
 //!   limits, it is deterministic, its findings stay inside the text, and its
 //!   id is kebab-case.
+//! - [`invariants`]: the invariants every processed message meets, shared by
+//!   the fuzz targets, the property tests and the adversarial corpus.
 //!
 //! ```
 //! use chimeflow_core::{Findings, Message, Rule, Verdict};
@@ -34,8 +36,9 @@
 
 mod builder;
 mod conformance;
+pub mod invariants;
 mod run;
 
-pub use builder::EventBuilder;
+pub use builder::{CHANNEL_ARN, EventBuilder, SENDER_ARN};
 pub use conformance::{assert_conformance, check_conformance, hostile_inputs};
 pub use run::{Expect, RuleRun, assert_table, run_rule, run_rule_on};
