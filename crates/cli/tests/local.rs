@@ -97,6 +97,19 @@ fn local_redacts_denies_and_stops_cleanly() {
     assert_eq!(message["Content"], "email me at [EMAIL]");
     assert_eq!(message["Status"]["Value"], "SENT");
 
+    // Profanity, disguised: PENDING, then SENT with the words masked and
+    // the moderation summary in Metadata.
+    let steps = watch(&local, "what the f.u.c.k, this is sh1t");
+    assert_eq!(steps.len(), 3, "{steps:?}");
+    assert_eq!(steps[1]["Status"]["Value"], "SENT");
+    let message = &steps[2]["ChannelMessage"];
+    assert_eq!(message["Content"], "what the *******, this is ****");
+    let metadata: Value = serde_json::from_str(message["Metadata"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        metadata["moderation"]["findings"]["profanity"]["general"],
+        2
+    );
+
     // The default configuration denies blank messages.
     let steps = watch(&local, "   ");
     assert_eq!(steps.len(), 2, "{steps:?}");
