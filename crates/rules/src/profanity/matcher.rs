@@ -4,10 +4,12 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
+use aho_corasick::{AhoCorasick, Anchored, MatchKind, StartKind};
 
 use super::lists::Entry;
-use super::normalize::{BOUNDARY, View, WILD, is_word};
+use super::normalize::{BOUNDARY, View, WILD};
 
 /// Inflections a blocked word may take ("bitches", "fucking", "wankers").
 const SUFFIXES: &[&[u8]] = &[
@@ -41,11 +43,59 @@ pub(super) struct Hit {
     pub(super) entry: usize,
 }
 
+/// Where allow-list words matched, in view bytes. Reused between messages.
+#[derive(Debug, Default)]
+pub(super) struct Allowed {
+    /// Each allow match with the rest of its last word when that rest is
+    /// an inflection ("cockier"): every hit inside is dropped.
+    words: Vec<(usize, usize)>,
+    /// The bytes each allow match spans, whatever follows: a block match
+    /// inside them is dropped ("cum" inside "summa cum laude").
+    spans: Vec<(usize, usize)>,
+}
+
+impl Allowed {
+    /// Empty (no allocation).
+    pub(super) const fn new() -> Self {
+        Self {
+            words: Vec::new(),
+            spans: Vec::new(),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.words.clear();
+        self.spans.clear();
+    }
+
+    /// Whether a block match over `matched` is inside an allow match
+    /// recorded since `mark` (in the same buffer).
+    fn protects(&self, mark: usize, matched: (usize, usize)) -> bool {
+        covers(&self.spans[mark..], matched)
+    }
+}
+
+/// Whether one of `ranges` holds all of `inner`.
+fn covers(ranges: &[(usize, usize)], inner: (usize, usize)) -> bool {
+    ranges
+        .iter()
+        .any(|&(from, to)| from <= inner.0 && inner.1 <= to)
+}
+
 /// The compiled lists.
 #[derive(Debug)]
 pub(super) struct Matcher {
-    automaton: AhoCorasick,
-    /// For each pattern of the automaton, what it stands for (one spelling
+    /// Every spelling, walked anchored from each word start.
+    words: DFA,
+    /// The anchored start state of `words`.
+    start: StateID,
+    /// The spellings of `infix` entries alone, searched anywhere.
+    infix: Option<AhoCorasick>,
+    /// For each pattern of `infix`, its group.
+    infix_groups: Vec<usize>,
+    /// For each group, whether it is in `infix`.
+    infix_group: Vec<bool>,
+    /// For each pattern of `words`, what it stands for (one spelling
     /// can stand for several entries, with different run lengths).
     groups: Vec<Vec<Pattern>>,
     pub(super) entries: Vec<Entry>,
@@ -119,14 +169,39 @@ impl Matcher {
                 },
             )?;
         }
-        let automaton = AhoCorasick::builder()
+        let words = DFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Anchored)
             .prefilter(false)
             .build(&bytes)
             .map_err(|e| e.to_string())?;
+        let start = words
+            .start_state(Anchored::Yes)
+            .map_err(|e| e.to_string())?;
+        let infix_groups: Vec<usize> = (0..groups.len())
+            .filter(|&group| groups[group].iter().any(|p| is_infix(&entries, p)))
+            .collect();
+        let mut infix_group = vec![false; groups.len()];
+        for &group in &infix_groups {
+            infix_group[group] = true;
+        }
+        let infix = if infix_groups.is_empty() {
+            None
+        } else {
+            let patterns = infix_groups.iter().map(|&group| &bytes[group]);
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(patterns)
+                    .map_err(|e| e.to_string())?,
+            )
+        };
         Ok(Self {
-            automaton,
+            words,
+            start,
+            infix,
+            infix_groups,
+            infix_group,
             groups,
             entries,
         })
@@ -135,15 +210,19 @@ impl Matcher {
     /// Finds the blocked words of `view` into `hits` (sorted by start, not
     /// merged). `allowed` and `starred` are scratch space.
     ///
-    /// The search is leftmost-longest: at each position the longest
-    /// spelling wins, which is the most specific word ("asshat" over "ass",
-    /// the allowed "cocky" over "cock"). A word with a wildcard (a `*`
-    /// inside it) is searched again once for each vowel the `*` may stand for.
+    /// Each word of the view is walked from its start through one anchored
+    /// automaton, and the longest spelling found there wins: the most
+    /// specific word ("asshat" over "ass", the allowed "cocky" over
+    /// "cock"). Most words leave the automaton after a letter or two, so
+    /// the view is not read twice. Entries marked `infix` are searched
+    /// again anywhere inside words ("motherfucker"). A word with a wildcard
+    /// (a `*` inside it) is searched again once for each vowel the `*` may
+    /// stand for.
     pub(super) fn find(
         &self,
         view: &View,
         hits: &mut Vec<Hit>,
-        allowed: &mut Vec<(usize, usize)>,
+        allowed: &mut Allowed,
         starred: &mut Starred,
     ) {
         hits.clear();
@@ -152,96 +231,227 @@ impl Matcher {
         self.search(bytes, runs, hits, allowed);
         // Words with a wildcard, once for each vowel it may stand for.
         let mut at = 0;
-        while let Some(found) = bytes[at..].iter().position(|&b| b == WILD) {
+        while let Some(found) = memchr::memchr(WILD, &bytes[at..]) {
             let star = at + found;
-            let start = bytes[..star]
-                .iter()
-                .rposition(|&b| !is_word(b))
-                .map_or(0, |i| i + 1);
-            let end = bytes[star..]
-                .iter()
-                .position(|&b| !is_word(b))
-                .map_or(bytes.len(), |i| star + i);
+            let start = memchr::memrchr(BOUNDARY, &bytes[..star]).map_or(0, |i| i + 1);
+            let end = word_end(bytes, star);
             for vowel in [b'a', b'e', b'i', b'o', b'u', b'y'] {
                 starred.fill(&bytes[start..end], &runs[start..end], start, vowel);
-                let (hit_mark, allow_mark) = (hits.len(), allowed.len());
+                let hit_mark = hits.len();
+                let (word_mark, span_mark) = (allowed.words.len(), allowed.spans.len());
                 self.search(&starred.bytes, &starred.runs, hits, allowed);
                 for hit in &mut hits[hit_mark..] {
                     (hit.start, hit.end) = starred.to_view(hit.start, hit.end);
                 }
-                for range in &mut allowed[allow_mark..] {
+                for range in &mut allowed.words[word_mark..] {
+                    *range = starred.to_view(range.0, range.1);
+                }
+                for range in &mut allowed.spans[span_mark..] {
                     *range = starred.to_view(range.0, range.1);
                 }
             }
             at = end;
         }
-        if !allowed.is_empty() {
-            hits.retain(|hit| {
-                !allowed
-                    .iter()
-                    .any(|&(from, to)| from <= hit.start && hit.end <= to)
-            });
+        if !allowed.words.is_empty() {
+            hits.retain(|hit| !covers(&allowed.words, (hit.start, hit.end)));
         }
         hits.sort_unstable_by_key(|hit| (hit.start, hit.end, hit.entry));
         hits.dedup();
     }
 
-    /// One leftmost-longest pass over `bytes` (with their `runs`).
-    fn search(
-        &self,
-        bytes: &[u8],
-        runs: &[u8],
-        hits: &mut Vec<Hit>,
-        allowed: &mut Vec<(usize, usize)>,
-    ) {
-        for found in self.automaton.find_iter(bytes) {
-            let (start, end) = (found.start(), found.end());
-            let word_start = bytes[..start]
-                .iter()
-                .rposition(|&b| !is_word(b))
-                .map_or(0, |i| i + 1);
-            let word_end = bytes[end..]
-                .iter()
-                .position(|&b| !is_word(b))
-                .map_or(bytes.len(), |i| end + i);
-            let rest = &bytes[end..word_end];
-            for pattern in &self.groups[found.pattern().as_usize()] {
-                if !runs[start..end]
-                    .iter()
-                    .zip(pattern.runs.iter())
-                    .all(|(have, need)| have >= need)
-                {
-                    continue;
-                }
-                let Some(index) = pattern.entry else {
-                    if word_start == start && takes(rest, SUFFIXES) {
-                        allowed.push((start, word_end));
+    /// One pass over `bytes` (with their `runs`): an anchored walk from
+    /// each word start, then the infix entries anywhere inside words.
+    fn search(&self, bytes: &[u8], runs: &[u8], hits: &mut Vec<Hit>, allowed: &mut Allowed) {
+        let pass = Pass {
+            bytes,
+            runs,
+            hit_mark: hits.len(),
+            span_mark: allowed.spans.len(),
+        };
+        let mut at = 0;
+        while at < bytes.len() {
+            let next = word_end(bytes, at);
+            if let Some((end, group)) = self.longest_at(bytes, at, false) {
+                self.check_word_start(&pass, (at, end), group, hits, allowed);
+            }
+            at = next + 1;
+        }
+        let Some(infix) = &self.infix else {
+            return;
+        };
+        if bytes.len() > SHORT {
+            for found in infix.find_iter(bytes) {
+                let group = self.infix_groups[found.pattern().as_usize()];
+                self.check_infix(&pass, (found.start(), found.end()), group, hits, allowed);
+            }
+            return;
+        }
+        // A short buffer (a starred word): walking from each position costs
+        // less than setting up a search. The longest infix spelling at the
+        // leftmost position wins, as in the search.
+        let mut at = 0;
+        while at < bytes.len() {
+            let next = word_end(bytes, at);
+            while at < next {
+                match self.longest_at(bytes, at, true) {
+                    Some((end, group)) => {
+                        self.check_infix(&pass, (at, end), group, hits, allowed);
+                        at = end;
                     }
-                    continue;
-                };
-                let entry = &self.entries[index];
-                // A stem ("whor" of "whore") always starts the word and takes a suffix.
-                let fits = if entry.infix && !pattern.stem {
-                    true
-                } else if word_start != start {
-                    false
-                } else if pattern.stem {
-                    !rest.is_empty() && takes(rest, STEM_SUFFIXES)
-                } else if entry.exact {
-                    rest.is_empty()
-                } else {
-                    takes(rest, SUFFIXES)
-                };
-                if fits {
-                    hits.push(Hit {
-                        start: word_start,
-                        end: word_end,
-                        entry: index,
-                    });
+                    None => at += 1,
+                }
+            }
+            at = next + 1;
+        }
+    }
+
+    /// The longest spelling that starts at `at` (only infix ones when
+    /// `infix_only`): its end and group.
+    #[inline]
+    fn longest_at(&self, bytes: &[u8], at: usize, infix_only: bool) -> Option<(usize, usize)> {
+        let mut state = self.start;
+        let mut found = None;
+        for (offset, &byte) in bytes[at..].iter().enumerate() {
+            state = self.words.next_state(Anchored::Yes, state, byte);
+            if self.words.is_special(state) {
+                if self.words.is_dead(state) {
+                    break;
+                }
+                if self.words.is_match(state) {
+                    // A match state also carries the shorter spellings that
+                    // end here (its own comes first); only one that starts
+                    // at `at` counts.
+                    let pattern = self.words.match_pattern(state, 0);
+                    let group = pattern.as_usize();
+                    if self.words.pattern_len(pattern) == offset + 1
+                        && (!infix_only || self.infix_group[group])
+                    {
+                        found = Some((at + offset + 1, group));
+                    }
                 }
             }
         }
+        found
     }
+
+    /// Checks the spelling of `group` found at `matched`, which starts a
+    /// word, against each pattern it stands for.
+    fn check_word_start(
+        &self,
+        pass: &Pass<'_>,
+        matched: (usize, usize),
+        group: usize,
+        hits: &mut Vec<Hit>,
+        allowed: &mut Allowed,
+    ) {
+        let (start, end) = matched;
+        let word_end = word_end(pass.bytes, end);
+        let rest = &pass.bytes[end..word_end];
+        for pattern in &self.groups[group] {
+            if !runs_fit(&pass.runs[start..end], pattern) {
+                continue;
+            }
+            let Some(index) = pattern.entry else {
+                allowed.spans.push(matched);
+                if takes(rest, SUFFIXES) {
+                    allowed.words.push((start, word_end));
+                }
+                continue;
+            };
+            let entry = &self.entries[index];
+            // A stem ("whor" of "whore") takes a suffix.
+            let fits = if is_infix(&self.entries, pattern) {
+                true
+            } else if pattern.stem {
+                !rest.is_empty() && takes(rest, STEM_SUFFIXES)
+            } else if entry.exact {
+                rest.is_empty()
+            } else {
+                takes(rest, SUFFIXES)
+            };
+            if fits && !allowed.protects(pass.span_mark, matched) {
+                hits.push(Hit {
+                    start,
+                    end: word_end,
+                    entry: index,
+                });
+            }
+        }
+    }
+
+    /// Checks an infix spelling of `group` found anywhere at `matched`: the
+    /// word holding it matches, unless it already matched from its start
+    /// or an allow word spans the match.
+    fn check_infix(
+        &self,
+        pass: &Pass<'_>,
+        matched: (usize, usize),
+        group: usize,
+        hits: &mut Vec<Hit>,
+        allowed: &Allowed,
+    ) {
+        let start = pass.bytes[..matched.0]
+            .iter()
+            .rposition(|&b| b == BOUNDARY)
+            .map_or(0, |i| i + 1);
+        if hits[pass.hit_mark..].iter().any(|hit| hit.start == start)
+            || allowed.protects(pass.span_mark, matched)
+        {
+            return;
+        }
+        for pattern in &self.groups[group] {
+            if !is_infix(&self.entries, pattern)
+                || !runs_fit(&pass.runs[matched.0..matched.1], pattern)
+            {
+                continue;
+            }
+            if let Some(entry) = pattern.entry {
+                hits.push(Hit {
+                    start,
+                    end: word_end(pass.bytes, matched.1),
+                    entry,
+                });
+            }
+        }
+    }
+}
+
+/// The buffer one search pass reads, and where its results begin.
+struct Pass<'a> {
+    bytes: &'a [u8],
+    runs: &'a [u8],
+    /// Hits before this index came from other buffers.
+    hit_mark: usize,
+    /// Allow spans before this index came from other buffers.
+    span_mark: usize,
+}
+
+/// Buffers up to this length are searched for infix spellings by walking
+/// from each position instead of with the infix automaton.
+pub(super) const SHORT: usize = 24;
+
+/// Whether `pattern` is the full spelling of an entry that may match
+/// inside a word (its stems only match at word starts).
+fn is_infix(entries: &[Entry], pattern: &Pattern) -> bool {
+    !pattern.stem && pattern.entry.is_some_and(|index| entries[index].infix)
+}
+
+/// Whether each byte of a match repeats at least as often as `pattern`
+/// needs ("ass" needs two `s`).
+fn runs_fit(have: &[u8], pattern: &Pattern) -> bool {
+    have.iter()
+        .zip(pattern.runs.iter())
+        .all(|(have, need)| have >= need)
+}
+
+/// The end of the word that holds (or ends before) byte `at`. Words are
+/// short: a plain loop beats a vectorised search here.
+#[inline]
+fn word_end(bytes: &[u8], at: usize) -> usize {
+    bytes[at..]
+        .iter()
+        .position(|&b| b == BOUNDARY)
+        .map_or(bytes.len(), |i| at + i)
 }
 
 /// A word of the view with its wildcards replaced by one vowel, collapsed

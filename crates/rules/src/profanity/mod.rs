@@ -16,7 +16,7 @@ pub use lists::{Category, Severity};
 pub use mask::MaskStyle;
 
 use lists::Entry;
-use matcher::{Hit, Matcher, Starred};
+use matcher::{Allowed, Hit, Matcher, Starred};
 use normalize::View;
 
 macro_rules! doc_text {
@@ -240,13 +240,13 @@ pub struct Profanity {
 struct Scratch {
     view: View,
     hits: Vec<Hit>,
-    allowed: Vec<(usize, usize)>,
+    allowed: Allowed,
     starred: Starred,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = const {
-        RefCell::new(Scratch { view: View::new(), hits: Vec::new(), allowed: Vec::new(), starred: Starred::new() })
+        RefCell::new(Scratch { view: View::new(), hits: Vec::new(), allowed: Allowed::new(), starred: Starred::new() })
     };
 }
 
@@ -432,6 +432,56 @@ mod tests {
             "assessment",
         ] {
             assert_eq!(masked(clean), clean, "{clean:?}");
+        }
+    }
+
+    #[test]
+    fn infix_words_match_anywhere_inside_a_word() {
+        // A longer spelling at the word start that fails its suffix check
+        // ("dumbfuck" + "ington") must not hide the infix word after it.
+        for (input, expected) in [
+            ("dumbfuckington", "**************"),
+            ("handjobarsehole", "***************"),
+            ("sonofabitcher", "*************"),
+            ("xxmotherfuckerxx", "****************"),
+        ] {
+            assert_eq!(masked(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn an_allow_phrase_protects_the_words_it_spans() {
+        // "cum" is blocked on its own; inside "summa cum laude" it is not,
+        // even when the phrase runs on into a longer word.
+        for clean in ["summa cum laude", "summa cum laudes", "summa cum laudex"] {
+            assert_eq!(masked(clean), clean, "{clean:?}");
+        }
+        assert_eq!(masked("cum laudex cum"), "cum laudex ***");
+    }
+
+    #[test]
+    fn short_and_long_texts_take_the_same_decisions() {
+        // Infix words are found by walking each position in short buffers
+        // (a starred word) and by the infix automaton in longer ones: both
+        // must agree.
+        let padding = "the release notes are ready for review ";
+        assert!(padding.len() > matcher::SHORT);
+        for word in [
+            "motherfucker",
+            "dumbfuckington",
+            "jizzbitch",
+            "camwhores",
+            "assholes",
+            "sh*tfucker",
+            "f*ckwhore",
+            "dickheadx",
+            "cocky",
+            "cockyfuck",
+            "scunthorpe",
+        ] {
+            let alone = masked(word);
+            let padded = masked(&format!("{padding}{word}"));
+            assert_eq!(&padded[padding.len()..], alone, "{word:?}");
         }
     }
 

@@ -19,11 +19,6 @@ pub(super) const WILD: u8 = b'*';
 /// A letter with no Latin equivalent: part of a word, never of a pattern.
 pub(super) const ALIEN: u8 = b'#';
 
-/// Whether a view byte belongs to a word.
-pub(super) fn is_word(byte: u8) -> bool {
-    byte != BOUNDARY
-}
-
 /// What one character of the original is, for the view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
