@@ -24,46 +24,36 @@ const GRAWLIX: &[u8] = b"@#$%&!";
 
 /// The replacement for `word` (whole graphemes of the original). Except for
 /// `Fixed`, it is never longer in bytes than `word`.
+#[cfg(test)]
 pub(super) fn mask(word: &str, style: MaskStyle, replacement: &str) -> String {
-    if word.is_ascii() && !word.contains('\r') {
+    let mut out = String::new();
+    mask_into(word, style, replacement, &mut out);
+    out
+}
+
+/// Appends the replacement for `word` (whole graphemes of the original) to
+/// `out`. Except for `Fixed`, it is never longer in bytes than `word`.
+pub(super) fn mask_into(word: &str, style: MaskStyle, replacement: &str, out: &mut String) {
+    let (first, count) = if word.is_ascii() && !word.contains('\r') {
         // ASCII without CR: every byte is a visible grapheme of its own.
-        return match style {
-            MaskStyle::Asterisks => "*".repeat(word.len()),
-            MaskStyle::FirstLetter => {
-                let mut out = String::with_capacity(word.len());
-                out.push_str(&word[..1.min(word.len())]);
-                out.extend(std::iter::repeat_n('*', word.len().saturating_sub(1)));
-                out
-            }
-            MaskStyle::Grawlix => GRAWLIX
-                .iter()
-                .cycle()
-                .take(word.len())
-                .map(|&b| char::from(b))
-                .collect(),
-            MaskStyle::Fixed => replacement.to_owned(),
-        };
-    }
-    let mut visible = word
-        .graphemes(true)
-        .filter(|g| !g.chars().all(is_invisible));
-    let count = visible.clone().count();
+        (&word[..1.min(word.len())], word.len())
+    } else {
+        let mut visible = word
+            .graphemes(true)
+            .filter(|g| !g.chars().all(is_invisible));
+        let count = visible.clone().count();
+        (visible.next().unwrap_or(""), count)
+    };
     match style {
-        MaskStyle::Asterisks => "*".repeat(count),
+        MaskStyle::Asterisks => out.extend(std::iter::repeat_n('*', count)),
         MaskStyle::FirstLetter => {
-            let first = visible.next().unwrap_or("");
-            let mut out = String::with_capacity(first.len() + count);
             out.push_str(first);
             out.extend(std::iter::repeat_n('*', count.saturating_sub(1)));
-            out
         }
-        MaskStyle::Grawlix => GRAWLIX
-            .iter()
-            .cycle()
-            .take(count)
-            .map(|&b| char::from(b))
-            .collect(),
-        MaskStyle::Fixed => replacement.to_owned(),
+        MaskStyle::Grawlix => {
+            out.extend(GRAWLIX.iter().cycle().take(count).map(|&b| char::from(b)))
+        }
+        MaskStyle::Fixed => out.push_str(replacement),
     }
 }
 

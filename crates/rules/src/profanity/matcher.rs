@@ -93,8 +93,12 @@ pub(super) struct Matcher {
     infix: Option<AhoCorasick>,
     /// For each pattern of `infix`, its group.
     infix_groups: Vec<usize>,
-    /// For each group, whether it is in `infix`.
-    infix_group: Vec<bool>,
+    /// The same spellings as `infix`, walked anchored in short buffers.
+    infix_words: DFA,
+    /// The anchored start state of `infix_words`.
+    infix_start: StateID,
+    /// For each byte, whether an infix spelling starts with it.
+    infix_first: [bool; 256],
     /// For each pattern of `words`, what it stands for (one spelling
     /// can stand for several entries, with different run lengths).
     groups: Vec<Vec<Pattern>>,
@@ -169,22 +173,23 @@ impl Matcher {
                 },
             )?;
         }
-        let words = DFA::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .prefilter(false)
-            .build(&bytes)
-            .map_err(|e| e.to_string())?;
+        let words = anchored_dfa(&bytes)?;
         let start = words
             .start_state(Anchored::Yes)
             .map_err(|e| e.to_string())?;
         let infix_groups: Vec<usize> = (0..groups.len())
             .filter(|&group| groups[group].iter().any(|p| is_infix(&entries, p)))
             .collect();
-        let mut infix_group = vec![false; groups.len()];
+        let mut infix_first = [false; 256];
         for &group in &infix_groups {
-            infix_group[group] = true;
+            if let Some(&first) = bytes[group].first() {
+                infix_first[usize::from(first)] = true;
+            }
         }
+        let infix_words = anchored_dfa(infix_groups.iter().map(|&group| &bytes[group]))?;
+        let infix_start = infix_words
+            .start_state(Anchored::Yes)
+            .map_err(|e| e.to_string())?;
         let infix = if infix_groups.is_empty() {
             None
         } else {
@@ -201,7 +206,9 @@ impl Matcher {
             start,
             infix,
             infix_groups,
-            infix_group,
+            infix_words,
+            infix_start,
+            infix_first,
             groups,
             entries,
         })
@@ -228,18 +235,24 @@ impl Matcher {
         hits.clear();
         allowed.clear();
         let (bytes, runs) = (view.bytes.as_slice(), view.runs.as_slice());
-        self.search(bytes, runs, hits, allowed);
+        self.search(bytes, runs, view.word_starts(), hits, allowed);
         // Words with a wildcard, once for each vowel it may stand for.
         let mut at = 0;
         while let Some(found) = memchr::memchr(WILD, &bytes[at..]) {
             let star = at + found;
             let start = memchr::memrchr(BOUNDARY, &bytes[..star]).map_or(0, |i| i + 1);
             let end = word_end(bytes, star);
-            for vowel in [b'a', b'e', b'i', b'o', b'u', b'y'] {
+            let worth = self.vowels_worth_trying(&bytes[start..end], star - start);
+            for (bit, vowel) in VOWELS.into_iter().enumerate() {
+                if worth & (1 << bit) == 0 {
+                    continue;
+                }
                 starred.fill(&bytes[start..end], &runs[start..end], start, vowel);
                 let hit_mark = hits.len();
                 let (word_mark, span_mark) = (allowed.words.len(), allowed.spans.len());
-                self.search(&starred.bytes, &starred.runs, hits, allowed);
+                // The buffer is one word.
+                let starts = std::iter::once(0);
+                self.search(&starred.bytes, &starred.runs, starts, hits, allowed);
                 for hit in &mut hits[hit_mark..] {
                     (hit.start, hit.end) = starred.to_view(hit.start, hit.end);
                 }
@@ -260,21 +273,25 @@ impl Matcher {
     }
 
     /// One pass over `bytes` (with their `runs`): an anchored walk from
-    /// each word start, then the infix entries anywhere inside words.
-    fn search(&self, bytes: &[u8], runs: &[u8], hits: &mut Vec<Hit>, allowed: &mut Allowed) {
+    /// each of `word_starts`, then the infix entries anywhere inside words.
+    fn search(
+        &self,
+        bytes: &[u8],
+        runs: &[u8],
+        word_starts: impl Iterator<Item = usize>,
+        hits: &mut Vec<Hit>,
+        allowed: &mut Allowed,
+    ) {
         let pass = Pass {
             bytes,
             runs,
             hit_mark: hits.len(),
             span_mark: allowed.spans.len(),
         };
-        let mut at = 0;
-        while at < bytes.len() {
-            let next = word_end(bytes, at);
-            if let Some((end, group)) = self.longest_at(bytes, at, false) {
+        for at in word_starts {
+            if let Some((end, group)) = longest_at(&self.words, self.start, bytes, at) {
                 self.check_word_start(&pass, (at, end), group, hits, allowed);
             }
-            at = next + 1;
         }
         let Some(infix) = &self.infix else {
             return;
@@ -293,8 +310,13 @@ impl Matcher {
         while at < bytes.len() {
             let next = word_end(bytes, at);
             while at < next {
-                match self.longest_at(bytes, at, true) {
-                    Some((end, group)) => {
+                if !self.infix_first[usize::from(bytes[at])] {
+                    at += 1;
+                    continue;
+                }
+                match longest_at(&self.infix_words, self.infix_start, bytes, at) {
+                    Some((end, pattern)) => {
+                        let group = self.infix_groups[pattern];
                         self.check_infix(&pass, (at, end), group, hits, allowed);
                         at = end;
                     }
@@ -305,33 +327,59 @@ impl Matcher {
         }
     }
 
-    /// The longest spelling that starts at `at` (only infix ones when
-    /// `infix_only`): its end and group.
-    #[inline]
-    fn longest_at(&self, bytes: &[u8], at: usize, infix_only: bool) -> Option<(usize, usize)> {
-        let mut state = self.start;
-        let mut found = None;
-        for (offset, &byte) in bytes[at..].iter().enumerate() {
-            state = self.words.next_state(Anchored::Yes, state, byte);
-            if self.words.is_special(state) {
-                if self.words.is_dead(state) {
+    /// Which of [`VOWELS`] (a bit each) can change what a word with a
+    /// wildcard at `star` matches, so that the others need no search. A
+    /// vowel matters if a spelling that can start before the wildcard (any
+    /// at the word start, infix ones inside) is still alive when it reads
+    /// the vowel there, or if an infix spelling starts with the vowel.
+    /// Matches that end before the wildcard or start after it read the same
+    /// bytes as in the view, where they were found already. All vowels are
+    /// tried for a word with two wildcards, or one where a spelling ends
+    /// before the wildcard at the word start (its suffix holds the vowel).
+    fn vowels_worth_trying(&self, word: &[u8], star: usize) -> u8 {
+        const ALL: u8 = (1 << VOWELS.len()) - 1;
+        if star == 0 || word[star + 1..].contains(&WILD) {
+            return ALL;
+        }
+        let mut worth = 0;
+        for (bit, &vowel) in VOWELS.iter().enumerate() {
+            if self.infix_first[usize::from(vowel)] {
+                worth |= 1 << bit;
+            }
+        }
+        for from in 0..star {
+            if from > 0 && !self.infix_first[usize::from(word[from])] {
+                continue;
+            }
+            // From the word start any spelling, inside it infix ones only.
+            let (dfa, mut state) = if from == 0 {
+                (&self.words, self.start)
+            } else {
+                (&self.infix_words, self.infix_start)
+            };
+            let mut alive = true;
+            for &byte in &word[from..star] {
+                state = dfa.next_state(Anchored::Yes, state, byte);
+                if dfa.is_dead(state) {
+                    alive = false;
                     break;
                 }
-                if self.words.is_match(state) {
-                    // A match state also carries the shorter spellings that
-                    // end here (its own comes first); only one that starts
-                    // at `at` counts.
-                    let pattern = self.words.match_pattern(state, 0);
-                    let group = pattern.as_usize();
-                    if self.words.pattern_len(pattern) == offset + 1
-                        && (!infix_only || self.infix_group[group])
-                    {
-                        found = Some((at + offset + 1, group));
-                    }
+                if from == 0 && dfa.is_match(state) {
+                    return ALL;
+                }
+            }
+            if !alive {
+                continue;
+            }
+            for (bit, &vowel) in VOWELS.iter().enumerate() {
+                // A vowel equal to the letter before the wildcard merges with it.
+                let merges = star > from && word[star - 1] == vowel;
+                if merges || !dfa.is_dead(dfa.next_state(Anchored::Yes, state, vowel)) {
+                    worth |= 1 << bit;
                 }
             }
         }
-        found
+        worth
     }
 
     /// Checks the spelling of `group` found at `matched`, which starts a
@@ -426,9 +474,52 @@ struct Pass<'a> {
     span_mark: usize,
 }
 
+/// What a wildcard in a word may stand for.
+const VOWELS: [u8; 6] = [b'a', b'e', b'i', b'o', b'u', b'y'];
+
 /// Buffers up to this length are searched for infix spellings by walking
 /// from each position instead of with the infix automaton.
 pub(super) const SHORT: usize = 24;
+
+/// A leftmost-longest DFA of `patterns` for anchored walks.
+fn anchored_dfa<I, P>(patterns: I) -> Result<DFA, String>
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<[u8]>,
+{
+    DFA::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(StartKind::Anchored)
+        .prefilter(false)
+        .build(patterns)
+        .map_err(|e| e.to_string())
+}
+
+/// The longest pattern of `dfa` (walked from its anchored `start`) that
+/// starts at `at`: its end and pattern index.
+#[inline]
+fn longest_at(dfa: &DFA, start: StateID, bytes: &[u8], at: usize) -> Option<(usize, usize)> {
+    let mut state = start;
+    let mut found = None;
+    for (offset, &byte) in bytes[at..].iter().enumerate() {
+        state = dfa.next_state(Anchored::Yes, state, byte);
+        if dfa.is_special(state) {
+            if dfa.is_dead(state) {
+                break;
+            }
+            if dfa.is_match(state) {
+                // A match state also carries the shorter patterns that end
+                // here (its own comes first); only one that starts at `at`
+                // counts.
+                let pattern = dfa.match_pattern(state, 0);
+                if dfa.pattern_len(pattern) == offset + 1 {
+                    found = Some((at + offset + 1, pattern.as_usize()));
+                }
+            }
+        }
+    }
+    found
+}
 
 /// Whether `pattern` is the full spelling of an entry that may match
 /// inside a word (its stems only match at word starts).

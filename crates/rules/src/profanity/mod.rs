@@ -234,59 +234,112 @@ pub struct Profanity {
     matcher: Matcher,
 }
 
-/// Per-thread scratch space: the view and match buffers are reused, so a
-/// message with no match allocates nothing once they have grown.
+/// Per-thread scratch space: the view, match and mask buffers are reused,
+/// so a message allocates nothing here once they have grown (with no
+/// match, nothing at all).
 #[derive(Debug, Default)]
 struct Scratch {
     view: View,
     hits: Vec<Hit>,
     allowed: Allowed,
     starred: Starred,
+    /// The merged spans of the original text, with the category and
+    /// severity of the strongest word in each.
+    spans: Vec<(Range<usize>, Category, Severity)>,
+    /// The replacement texts, one after another.
+    masks: String,
+    /// Where each span's replacement lies in `masks`.
+    mask_ends: Vec<usize>,
+}
+
+impl Scratch {
+    const fn new() -> Self {
+        Self {
+            view: View::new(),
+            hits: Vec::new(),
+            allowed: Allowed::new(),
+            starred: Starred::new(),
+            spans: Vec::new(),
+            masks: String::new(),
+            mask_ends: Vec::new(),
+        }
+    }
 }
 
 thread_local! {
-    static SCRATCH: RefCell<Scratch> = const {
-        RefCell::new(Scratch { view: View::new(), hits: Vec::new(), allowed: Allowed::new(), starred: Starred::new() })
-    };
+    static SCRATCH: RefCell<Scratch> = const { RefCell::new(Scratch::new()) };
 }
 
 impl Profanity {
-    /// The matched spans of `text` (merged, grapheme-aligned) with the
-    /// category of the strongest word in each.
-    fn scan(&self, text: &str) -> Vec<(Range<usize>, Category)> {
-        let run = |scratch: &mut Scratch| {
-            scratch.view.build(text);
-            self.matcher.find(
-                &scratch.view,
-                &mut scratch.hits,
-                &mut scratch.allowed,
-                &mut scratch.starred,
-            );
-            let mut spans: Vec<(Range<usize>, Category, Severity)> = Vec::new();
-            for hit in &scratch.hits {
-                let from = scratch.view.spans[hit.start].0 as usize;
-                let to = scratch.view.spans[hit.end - 1].1 as usize;
-                let span = mask::grapheme_floor(text, from)..mask::grapheme_ceil(text, to);
-                let entry = &self.matcher.entries[hit.entry];
-                match spans.last_mut() {
-                    Some(last) if span.start < last.0.end => {
-                        last.0.end = last.0.end.max(span.end);
-                        if entry.severity > last.2 {
-                            (last.1, last.2) = (entry.category, entry.severity);
-                        }
+    /// Fills `scratch.spans` with the matched spans of `text` (merged,
+    /// grapheme-aligned) and the category of the strongest word in each.
+    fn scan(&self, text: &str, scratch: &mut Scratch) {
+        scratch.spans.clear();
+        scratch.view.build(text);
+        self.matcher.find(
+            &scratch.view,
+            &mut scratch.hits,
+            &mut scratch.allowed,
+            &mut scratch.starred,
+        );
+        for hit in &scratch.hits {
+            // A hit is one whole word of the view.
+            let (from, to) = scratch.view.original_span(hit.start);
+            let span = mask::grapheme_floor(text, from)..mask::grapheme_ceil(text, to);
+            let entry = &self.matcher.entries[hit.entry];
+            match scratch.spans.last_mut() {
+                Some(last) if span.start < last.0.end => {
+                    last.0.end = last.0.end.max(span.end);
+                    if entry.severity > last.2 {
+                        (last.1, last.2) = (entry.category, entry.severity);
                     }
-                    _ => spans.push((span, entry.category, entry.severity)),
                 }
+                _ => scratch.spans.push((span, entry.category, entry.severity)),
             }
-            spans
-                .into_iter()
-                .map(|(span, category, _)| (span, category))
-                .collect()
-        };
-        SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut scratch) => run(&mut scratch),
-            Err(_) => run(&mut Scratch::default()),
-        })
+        }
+    }
+
+    /// [`Rule::check`] with the scratch space.
+    fn check_with(
+        &self,
+        scratch: &mut Scratch,
+        message: &mut Message<'_>,
+        findings: &mut Findings,
+    ) -> Verdict {
+        let text = message.content();
+        self.scan(text, scratch);
+        if scratch.spans.is_empty() {
+            return Verdict::Continue;
+        }
+        for (span, category, _) in &scratch.spans {
+            findings.report(category.as_str(), span.clone());
+        }
+        match self.config.action {
+            ProfanityAction::Deny => Verdict::deny("profanity"),
+            ProfanityAction::Tag => Verdict::Continue,
+            ProfanityAction::Mask => {
+                scratch.masks.clear();
+                scratch.mask_ends.clear();
+                for (span, _, _) in &scratch.spans {
+                    mask::mask_into(
+                        &text[span.clone()],
+                        self.config.mask_style,
+                        &self.config.replacement,
+                        &mut scratch.masks,
+                    );
+                    scratch.mask_ends.push(scratch.masks.len());
+                }
+                let masks = scratch.masks.as_str();
+                let starts = std::iter::once(0).chain(scratch.mask_ends.iter().copied());
+                let edits = scratch
+                    .spans
+                    .iter()
+                    .zip(starts.zip(scratch.mask_ends.iter().copied()))
+                    .map(|((span, _, _), (from, to))| (span.clone(), &masks[from..to]));
+                message.replace_content(edits);
+                Verdict::Continue
+            }
+        }
     }
 }
 
@@ -299,33 +352,10 @@ impl Rule for Profanity {
         if message.is_lex() || message.content().is_empty() {
             return Verdict::Continue;
         }
-        let spans = self.scan(message.content());
-        if spans.is_empty() {
-            return Verdict::Continue;
-        }
-        for (span, category) in &spans {
-            findings.report(category.as_str(), span.clone());
-        }
-        match self.config.action {
-            ProfanityAction::Deny => Verdict::deny("profanity"),
-            ProfanityAction::Tag => Verdict::Continue,
-            ProfanityAction::Mask => {
-                let text = message.content();
-                let edits: Vec<(Range<usize>, String)> = spans
-                    .into_iter()
-                    .map(|(span, _)| {
-                        let masked = mask::mask(
-                            &text[span.clone()],
-                            self.config.mask_style,
-                            &self.config.replacement,
-                        );
-                        (span, masked)
-                    })
-                    .collect();
-                message.replace_content(edits);
-                Verdict::Continue
-            }
-        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.check_with(&mut scratch, message, findings),
+            Err(_) => self.check_with(&mut Scratch::new(), message, findings),
+        })
     }
 }
 

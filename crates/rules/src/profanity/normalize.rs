@@ -61,12 +61,31 @@ const MAX_STARS: usize = 2;
 pub(super) struct View {
     units: Vec<Unit>,
     tokens: Vec<(usize, usize)>,
+    /// For each token, whether it is letters only.
+    plain: Vec<bool>,
     /// The normalised bytes.
     pub(super) bytes: Vec<u8>,
     /// How many times each byte was repeated in a row (saturating).
     pub(super) runs: Vec<u8>,
-    /// The original byte range each view byte stands for.
-    pub(super) spans: Vec<(u32, u32)>,
+    /// Each word of the view (a run of bytes between boundaries) with the
+    /// original byte range it stands for, in order. Matches are whole
+    /// words, so this is all the mapping back needs.
+    words: Vec<WordSpan>,
+    /// The word being written: its first view byte and original start.
+    open: (u32, u32),
+    /// The original end of the last view byte written.
+    last_end: u32,
+}
+
+/// A word of the view and the original bytes it stands for.
+#[derive(Clone, Copy, Debug)]
+struct WordSpan {
+    /// Its first byte in the view.
+    view: u32,
+    /// Its first byte in the original text.
+    start: u32,
+    /// One past its last byte in the original text.
+    end: u32,
 }
 
 impl View {
@@ -75,10 +94,29 @@ impl View {
         Self {
             units: Vec::new(),
             tokens: Vec::new(),
+            plain: Vec::new(),
             bytes: Vec::new(),
             runs: Vec::new(),
-            spans: Vec::new(),
+            words: Vec::new(),
+            open: (0, 0),
+            last_end: 0,
         }
+    }
+
+    /// Where each word of the view starts, in order.
+    pub(super) fn word_starts(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().map(|word| word.view as usize)
+    }
+
+    /// The original byte range of the view word that holds view byte `at`.
+    pub(super) fn original_span(&self, at: usize) -> (usize, usize) {
+        let index = self
+            .words
+            .partition_point(|word| word.view as usize <= at)
+            .saturating_sub(1);
+        self.words
+            .get(index)
+            .map_or((0, 0), |word| (word.start as usize, word.end as usize))
     }
 
     /// Rebuilds the view for `text`. Texts longer than `u32::MAX` bytes are
@@ -86,12 +124,12 @@ impl View {
     pub(super) fn build(&mut self, text: &str) {
         self.units.clear();
         self.tokens.clear();
+        self.plain.clear();
         self.bytes.clear();
         self.runs.clear();
-        self.spans.clear();
+        self.words.clear();
         self.bytes.reserve(text.len() + 1);
         self.runs.reserve(text.len() + 1);
-        self.spans.reserve(text.len() + 1);
         if text.is_ascii() && text.len() < u32::MAX as usize {
             // The fast path: every byte is its own unit, read from a table.
             let source = Ascii(text.as_bytes());
@@ -103,6 +141,9 @@ impl View {
             self.tokenize(units.as_slice());
             self.emit_words(units.as_slice());
             self.units = units;
+        }
+        if self.bytes.last().is_some_and(|&b| b != BOUNDARY) {
+            self.close_word();
         }
     }
 
@@ -181,34 +222,42 @@ impl View {
 
     /// Pass 2: tokens are runs of letters, digits and leet symbols.
     fn tokenize<S: Source + ?Sized>(&mut self, src: &S) {
-        let mut start = None;
-        for index in 0..src.count() {
-            let in_token = matches!(
-                src.unit(index).kind,
-                Kind::Letter | Kind::Digit | Kind::Symbol | Kind::Alien
-            );
-            match (in_token, start) {
-                (true, None) => start = Some(index),
-                (false, Some(from)) => {
-                    self.push_token(src, from, index);
-                    start = None;
-                }
-                _ => {}
+        let count = src.count();
+        let mut index = 0;
+        while index < count {
+            if !is_in_token(src.unit(index).kind) {
+                index += 1;
+                continue;
             }
-        }
-        if let Some(from) = start {
-            self.push_token(src, from, src.count());
+            let from = index;
+            let mut letters = true;
+            while index < count {
+                let kind = src.unit(index).kind;
+                if !is_in_token(kind) {
+                    break;
+                }
+                letters &= kind == Kind::Letter;
+                index += 1;
+            }
+            self.push_token(src, from, index, letters);
         }
     }
 
     /// Records a token without its trailing "!", "|" or "(": there
     /// they are punctuation, not letters ("s h i t!").
-    fn push_token<S: Source + ?Sized>(&mut self, src: &S, from: usize, mut to: usize) {
+    fn push_token<S: Source + ?Sized>(
+        &mut self,
+        src: &S,
+        from: usize,
+        mut to: usize,
+        letters: bool,
+    ) {
         while to > from && is_weak(src.unit(to - 1)) {
             to -= 1;
         }
         if to > from {
             self.tokens.push((from, to));
+            self.plain.push(letters);
         }
     }
 
@@ -250,6 +299,18 @@ impl View {
     fn emit_words<S: Source + ?Sized>(&mut self, src: &S) {
         let mut t = 0;
         while t < self.tokens.len() {
+            // The common case, a plain word: two or more letters, not joined
+            // to the next token by a star. It is a word of its own.
+            let (from, to) = self.tokens[t];
+            if self.plain[t]
+                && to - from >= 2
+                && (t + 1 == self.tokens.len() || src.unit(to).kind != Kind::Star)
+            {
+                src.write_plain(self, from, to);
+                self.push(BOUNDARY, 0, 0);
+                t += 1;
+                continue;
+            }
             // Spelled-out letters: "f u c k", "f.u.c.k", "f*u*c*k".
             // Every separator in the run must be the same ("a n.i.c.e" is
             // "a" then "nice").
@@ -337,15 +398,29 @@ impl View {
             if last.is_none_or(|b| b == BOUNDARY) {
                 return;
             }
+            self.close_word();
         } else if last == Some(byte) {
             let index = self.bytes.len() - 1;
             self.runs[index] = self.runs[index].saturating_add(1);
-            self.spans[index].1 = end;
+            self.last_end = end;
             return;
+        } else {
+            if last.is_none_or(|b| b == BOUNDARY) {
+                self.open = (self.bytes.len() as u32, start);
+            }
+            self.last_end = end;
         }
         self.bytes.push(byte);
         self.runs.push(1);
-        self.spans.push((start, end));
+    }
+
+    /// Records the word that ends with the last view byte.
+    fn close_word(&mut self) {
+        self.words.push(WordSpan {
+            view: self.open.0,
+            start: self.open.1,
+            end: self.last_end,
+        });
     }
 
     /// Drops a trailing boundary (for patterns).
@@ -353,7 +428,6 @@ impl View {
         if self.bytes.last() == Some(&BOUNDARY) {
             self.bytes.pop();
             self.runs.pop();
-            self.spans.pop();
         }
     }
 }
@@ -363,6 +437,15 @@ impl View {
 trait Source {
     fn count(&self) -> usize;
     fn unit(&self, index: usize) -> Unit;
+
+    /// Writes units `from..to`, letters only, as a word of `view` (which
+    /// ends with a boundary or is empty).
+    fn write_plain(&self, view: &mut View, from: usize, to: usize) {
+        for index in from..to {
+            let unit = self.unit(index);
+            view.push(unit.ch, unit.start, unit.end);
+        }
+    }
 }
 
 /// ASCII text: one unit per byte.
@@ -372,6 +455,32 @@ impl Source for Ascii<'_> {
     #[inline]
     fn count(&self) -> usize {
         self.0.len()
+    }
+
+    /// Copies the folded letters in one go, then collapses repeats in
+    /// place: cheaper than a push per byte.
+    fn write_plain(&self, view: &mut View, from: usize, to: usize) {
+        let first = view.bytes.len();
+        view.open = (first as u32, from as u32);
+        view.last_end = to as u32;
+        view.bytes.extend(
+            self.0[from..to]
+                .iter()
+                .map(|&b| ASCII[usize::from(b & 0x7F)].1),
+        );
+        view.runs.resize(view.bytes.len(), 1);
+        let (bytes, runs) = (&mut view.bytes[first..], &mut view.runs[first..]);
+        let mut kept = 1;
+        for index in 1..bytes.len() {
+            if bytes[index] == bytes[kept - 1] {
+                runs[kept - 1] = runs[kept - 1].saturating_add(1);
+            } else {
+                bytes[kept] = bytes[index];
+                kept += 1;
+            }
+        }
+        view.bytes.truncate(first + kept);
+        view.runs.truncate(first + kept);
     }
 
     #[inline]
@@ -397,6 +506,15 @@ impl Source for [Unit] {
     fn unit(&self, index: usize) -> Unit {
         self[index]
     }
+}
+
+/// Whether a character of this kind belongs to a token.
+#[inline]
+fn is_in_token(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Letter | Kind::Digit | Kind::Symbol | Kind::Alien
+    )
 }
 
 /// A symbol that ends a token as punctuation.
@@ -498,8 +616,8 @@ mod tests {
         let mut v = View::new();
         v.build(text);
         let word = v.bytes.iter().position(|&b| b == b'f').unwrap();
-        let (start, _) = v.spans[word];
-        let (_, end) = v.spans[word + 3];
-        assert_eq!(&text[start as usize..end as usize], "f.u.c.k");
+        let (start, end) = v.original_span(word + 2);
+        assert_eq!(&text[start..end], "f.u.c.k");
+        assert_eq!(v.original_span(0), (0, 2));
     }
 }
