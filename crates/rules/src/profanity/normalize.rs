@@ -121,39 +121,82 @@ impl View {
 
     /// Rebuilds the view for `text`. Texts longer than `u32::MAX` bytes are
     /// cut there (a channel message holds at most 4 KB).
+    ///
+    /// ASCII stretches take a fast path (a table lookup per byte); only the
+    /// stretches around other characters are classified character by
+    /// character. The text is split between two words of two or more ASCII
+    /// letters each, separated by one white-space byte: no rule of the view
+    /// joins tokens across such a gap, so the parts can be read alone.
     pub(super) fn build(&mut self, text: &str) {
-        self.units.clear();
-        self.tokens.clear();
-        self.plain.clear();
         self.bytes.clear();
         self.runs.clear();
         self.words.clear();
         self.bytes.reserve(text.len() + 1);
         self.runs.reserve(text.len() + 1);
-        if text.is_ascii() && text.len() < u32::MAX as usize {
-            // The fast path: every byte is its own unit, read from a table.
-            let source = Ascii(text.as_bytes());
-            self.tokenize(&source);
-            self.emit_words(&source);
+        let mut len = text.len().min(u32::MAX as usize - 4);
+        while !text.is_char_boundary(len) {
+            len -= 1;
+        }
+        let bytes = &text.as_bytes()[..len];
+        let mut at = if bytes.is_ascii() {
+            self.build_ascii(bytes, 0, len);
+            len
         } else {
-            self.classify(text);
-            let units = std::mem::take(&mut self.units);
-            self.tokenize(units.as_slice());
-            self.emit_words(units.as_slice());
-            self.units = units;
+            0
+        };
+        while at < len {
+            let Some(wide) = bytes[at..].iter().position(|b| !b.is_ascii()) else {
+                self.build_ascii(bytes, at, len);
+                break;
+            };
+            let wide = at + wide;
+            let from = (at + 1..wide)
+                .rev()
+                .find(|&p| is_cut(bytes, p))
+                .unwrap_or(at);
+            if from > at {
+                self.build_ascii(bytes, at, from);
+            }
+            let to = (wide + 1..len).find(|&p| is_cut(bytes, p)).unwrap_or(len);
+            self.build_classified(text, from, to);
+            at = to;
         }
         if self.bytes.last().is_some_and(|&b| b != BOUNDARY) {
             self.close_word();
         }
     }
 
-    /// Pass 1: one unit per character (none for invisible ones).
-    fn classify(&mut self, text: &str) {
+    /// Writes the view of ASCII `bytes[from..to]`.
+    fn build_ascii(&mut self, bytes: &[u8], from: usize, to: usize) {
+        self.tokens.clear();
+        self.plain.clear();
+        let source = Ascii {
+            bytes: &bytes[from..to],
+            offset: from,
+        };
+        self.tokenize(&source);
+        self.emit_words(&source);
+    }
+
+    /// Writes the view of `text[from..to]`, character by character.
+    fn build_classified(&mut self, text: &str, from: usize, to: usize) {
+        self.units.clear();
+        self.tokens.clear();
+        self.plain.clear();
+        self.classify(text, from, to);
+        let units = std::mem::take(&mut self.units);
+        self.tokenize(units.as_slice());
+        self.emit_words(units.as_slice());
+        self.units = units;
+    }
+
+    /// Pass 1: one unit per character of `text[from..to]` (none for
+    /// invisible ones).
+    fn classify(&mut self, text: &str, from: usize, to: usize) {
         let bytes = text.as_bytes();
-        let limit = bytes.len().min(u32::MAX as usize - 4);
-        self.units.reserve(limit);
-        let mut at = 0;
-        while at < limit {
+        self.units.reserve(to - from);
+        let mut at = from;
+        while at < to {
             let byte = bytes[at];
             if byte.is_ascii() {
                 let (kind, ch) = ASCII[usize::from(byte)];
@@ -449,44 +492,43 @@ trait Source {
 }
 
 /// ASCII text: one unit per byte.
-struct Ascii<'a>(&'a [u8]);
+struct Ascii<'a> {
+    bytes: &'a [u8],
+    /// Where `bytes` starts in the text.
+    offset: usize,
+}
 
 impl Source for Ascii<'_> {
     #[inline]
     fn count(&self) -> usize {
-        self.0.len()
+        self.bytes.len()
     }
 
-    /// Copies the folded letters in one go, then collapses repeats in
-    /// place: cheaper than a push per byte.
+    /// Copies the folded letters, collapsing repeats, without the
+    /// per-unit checks of [`View::push`].
     fn write_plain(&self, view: &mut View, from: usize, to: usize) {
-        let first = view.bytes.len();
-        view.open = (first as u32, from as u32);
-        view.last_end = to as u32;
-        view.bytes.extend(
-            self.0[from..to]
-                .iter()
-                .map(|&b| ASCII[usize::from(b & 0x7F)].1),
-        );
-        view.runs.resize(view.bytes.len(), 1);
-        let (bytes, runs) = (&mut view.bytes[first..], &mut view.runs[first..]);
-        let mut kept = 1;
-        for index in 1..bytes.len() {
-            if bytes[index] == bytes[kept - 1] {
-                runs[kept - 1] = runs[kept - 1].saturating_add(1);
+        view.open = (view.bytes.len() as u32, (self.offset + from) as u32);
+        view.last_end = (self.offset + to) as u32;
+        // The view ends with a boundary or is empty: no letter to repeat.
+        let mut last = BOUNDARY;
+        for &byte in &self.bytes[from..to] {
+            let letter = ASCII[usize::from(byte & 0x7F)].1;
+            if letter == last {
+                if let Some(run) = view.runs.last_mut() {
+                    *run = run.saturating_add(1);
+                }
             } else {
-                bytes[kept] = bytes[index];
-                kept += 1;
+                view.bytes.push(letter);
+                view.runs.push(1);
+                last = letter;
             }
         }
-        view.bytes.truncate(first + kept);
-        view.runs.truncate(first + kept);
     }
 
     #[inline]
     fn unit(&self, index: usize) -> Unit {
-        let (kind, ch) = ASCII[usize::from(self.0[index] & 0x7F)];
-        let start = index as u32;
+        let (kind, ch) = ASCII[usize::from(self.bytes[index] & 0x7F)];
+        let start = (self.offset + index) as u32;
         Unit {
             kind,
             ch,
@@ -515,6 +557,18 @@ fn is_in_token(kind: Kind) -> bool {
         kind,
         Kind::Letter | Kind::Digit | Kind::Symbol | Kind::Alien
     )
+}
+
+/// Whether the text may be split at byte `at`: one white-space byte with two
+/// ASCII letters on each side. The tokens on both sides are words of two
+/// letters or more and the gap holds no star, so neither a spelled-out run
+/// ("f u c k") nor a starred word ("sh*t") can span it.
+fn is_cut(bytes: &[u8], at: usize) -> bool {
+    at >= 2
+        && at + 2 < bytes.len()
+        && matches!(bytes[at], b' ' | b'\n' | b'\t')
+        && bytes[at - 2..at].iter().all(u8::is_ascii_alphabetic)
+        && bytes[at + 1..at + 3].iter().all(u8::is_ascii_alphabetic)
 }
 
 /// A symbol that ends a token as punctuation.
@@ -619,5 +673,54 @@ mod tests {
         let (start, end) = v.original_span(word + 2);
         assert_eq!(&text[start..end], "f.u.c.k");
         assert_eq!(v.original_span(0), (0, 2));
+    }
+
+    /// The view built the slow way: every character classified, no
+    /// splitting, no fast paths.
+    fn reference(text: &str) -> View {
+        let mut view = View::new();
+        view.build_classified(text, 0, text.len());
+        if view.bytes.last().is_some_and(|&b| b != BOUNDARY) {
+            view.close_word();
+        }
+        view
+    }
+
+    fn same(a: &View, b: &View) -> bool {
+        let words = |v: &View| -> Vec<(u32, u32, u32)> {
+            v.words.iter().map(|w| (w.view, w.start, w.end)).collect()
+        };
+        a.bytes == b.bytes && a.runs == b.runs && words(a) == words(b)
+    }
+
+    #[test]
+    fn split_and_fast_paths_match_the_reference() {
+        for text in [
+            "hello there ｃｕｎｔ is here",
+            "f u c k ｆ u c k",
+            "ab ｃd sh*t ab cd",
+            "ok f.u.c.k ok ｘｘ ok",
+            "aa bb\ncc dd\u{200B}ee ff",
+            "why so ｓｈｉｔ, you 5h17 and a b c d",
+        ] {
+            let mut fast = View::new();
+            fast.build(text);
+            assert!(same(&fast, &reference(text)), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// ASCII stretches, splits between words and the plain-word path
+        /// give exactly the view of classifying every character.
+        #[test]
+        fn fast_view_equals_reference(
+            text in "([a-zA-Z]{1,7}|[ .,!*_\\-]{1,3}|[0-9@$|(+]|ｃ|ｕ|ѕ|с|é|\u{200B}|\u{301}|😀|\n| ){0,40}"
+        ) {
+            let mut fast = View::new();
+            fast.build(&text);
+            proptest::prop_assert!(same(&fast, &reference(&text)), "{:?}", text);
+        }
     }
 }
