@@ -12,7 +12,7 @@ use std::ops::Range;
 
 /// One contiguous run of the current text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Segment {
+pub(crate) struct Segment {
     /// Bytes of the current text.
     current: Range<usize>,
     /// Bytes of the original text this run stands for.
@@ -64,50 +64,26 @@ impl EditMap {
         self.segments.is_some()
     }
 
+    /// The segments of the current text (`None`: unedited), for a
+    /// [`Recorder`].
+    pub(crate) fn segments(&self) -> Option<&[Segment]> {
+        self.segments.as_deref()
+    }
+
+    /// Installs what a [`Recorder`] built.
+    pub(crate) fn set_segments(&mut self, segments: Vec<Segment>) {
+        self.segments = Some(segments);
+    }
+
     /// Records that `edits` (sorted, non-overlapping byte ranges of the
     /// current text of length `current_len`, each with the length of its
     /// replacement) were applied.
     pub(crate) fn record(&mut self, current_len: usize, edits: &[(Range<usize>, usize)]) {
-        let segments = self.segments.take().unwrap_or_else(|| {
-            if current_len == 0 {
-                Vec::new()
-            } else {
-                vec![Segment {
-                    current: 0..current_len,
-                    original: 0..current_len,
-                    written: false,
-                }]
-            }
-        });
-        let mut next = Vec::with_capacity(segments.len() + 2 * edits.len());
-        let mut shift: isize = 0;
-        let mut cursor = 0;
+        let mut recorder = Recorder::new(self.segments.as_deref(), current_len, edits.len());
         for (range, new_len) in edits {
-            copy_between(&segments, cursor, range.start, shift, &mut next);
-            let original = if range.is_empty() {
-                let at = map_start(&segments, range.start, current_len);
-                at..at
-            } else {
-                map_start(&segments, range.start, current_len)
-                    ..map_end(&segments, range.end).max(map_start(
-                        &segments,
-                        range.start,
-                        current_len,
-                    ))
-            };
-            if *new_len > 0 {
-                let start = move_by(range.start, shift);
-                next.push(Segment {
-                    current: start..start + new_len,
-                    original,
-                    written: true,
-                });
-            }
-            shift += *new_len as isize - range.len() as isize;
-            cursor = range.end;
+            recorder.edit(range.clone(), *new_len);
         }
-        copy_between(&segments, cursor, current_len, shift, &mut next);
-        self.segments = Some(next);
+        self.segments = Some(recorder.finish());
     }
 
     /// The span of the original text that `span` of the current text
@@ -142,6 +118,92 @@ impl EditMap {
             }
         }
         out
+    }
+}
+
+/// Builds the segments of the next text from those of the current one, one
+/// edit at a time (so that callers need not collect their edits first).
+pub(crate) struct Recorder<'a> {
+    /// The current segments; `None` means unedited.
+    segments: Option<&'a [Segment]>,
+    /// The one segment of an unedited text (kept here: no allocation).
+    identity: [Segment; 1],
+    current_len: usize,
+    next: Vec<Segment>,
+    shift: isize,
+    cursor: usize,
+}
+
+impl<'a> Recorder<'a> {
+    /// Starts recording edits of a text of `current_len` bytes whose
+    /// provenance is `segments` (`None`: unedited); `expected` edits size
+    /// the buffer.
+    pub(crate) fn new(
+        segments: Option<&'a [Segment]>,
+        current_len: usize,
+        expected: usize,
+    ) -> Self {
+        let identity = [Segment {
+            current: 0..current_len,
+            original: 0..current_len,
+            written: false,
+        }];
+        let count = segments.map_or(1, <[Segment]>::len);
+        Self {
+            segments,
+            identity,
+            current_len,
+            next: Vec::with_capacity(count + 2 * expected + 1),
+            shift: 0,
+            cursor: 0,
+        }
+    }
+
+    fn current(&self) -> &[Segment] {
+        match self.segments {
+            Some(segments) => segments,
+            None if self.current_len == 0 => &[],
+            None => &self.identity,
+        }
+    }
+
+    /// Records that `range` (after the previous edit's) was replaced by
+    /// `new_len` bytes.
+    pub(crate) fn edit(&mut self, range: Range<usize>, new_len: usize) {
+        let (shift, cursor, current_len) = (self.shift, self.cursor, self.current_len);
+        let mut next = std::mem::take(&mut self.next);
+        let segments = self.current();
+        copy_between(segments, cursor, range.start, shift, &mut next);
+        let start = map_start(segments, range.start, current_len);
+        let original = if range.is_empty() {
+            start..start
+        } else {
+            start..map_end(segments, range.end).max(start)
+        };
+        if new_len > 0 {
+            let at = move_by(range.start, shift);
+            next.push(Segment {
+                current: at..at + new_len,
+                original,
+                written: true,
+            });
+        }
+        self.next = next;
+        self.shift += new_len as isize - range.len() as isize;
+        self.cursor = range.end;
+    }
+
+    /// The segments of the edited text.
+    pub(crate) fn finish(mut self) -> Vec<Segment> {
+        let mut next = std::mem::take(&mut self.next);
+        copy_between(
+            self.current(),
+            self.cursor,
+            self.current_len,
+            self.shift,
+            &mut next,
+        );
+        next
     }
 }
 

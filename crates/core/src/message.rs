@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::edits::EditMap;
+use crate::edits::{EditMap, Recorder};
 use crate::{ChannelMessage, MessageAttributes, MessageType, Persistence, PushNotification};
 
 /// A channel message as rules see it: the fields a callback can change
@@ -66,8 +66,12 @@ impl<'a> Message<'a> {
         S: AsRef<str>,
     {
         let current: &str = &self.content;
+        let mut edits = edits.into_iter().peekable();
+        if edits.peek().is_none() {
+            return;
+        }
         let mut out = String::with_capacity(current.len() + 16);
-        let mut lengths = Vec::new();
+        let mut recorder = Recorder::new(self.edits.segments(), current.len(), 4);
         let mut cursor = 0;
         for (range, replacement) in edits {
             assert!(
@@ -81,14 +85,12 @@ impl<'a> Message<'a> {
             let replacement = replacement.as_ref();
             out.push_str(&current[cursor..range.start]);
             out.push_str(replacement);
-            lengths.push((range.clone(), replacement.len()));
+            recorder.edit(range.clone(), replacement.len());
             cursor = range.end;
         }
-        if lengths.is_empty() {
-            return;
-        }
         out.push_str(&current[cursor..]);
-        self.edits.record(current.len(), &lengths);
+        let segments = recorder.finish();
+        self.edits.set_segments(segments);
         self.content = Cow::Owned(out);
     }
 

@@ -329,21 +329,23 @@ impl Matcher {
 
     /// Which of [`VOWELS`] (a bit each) can change what a word with a
     /// wildcard at `star` matches, so that the others need no search. A
-    /// vowel matters if a spelling that can start before the wildcard (any
-    /// at the word start, infix ones inside) is still alive when it reads
-    /// the vowel there, or if an infix spelling starts with the vowel.
-    /// Matches that end before the wildcard or start after it read the same
-    /// bytes as in the view, where they were found already. All vowels are
-    /// tried for a word with two wildcards, or one where a spelling ends
-    /// before the wildcard at the word start (its suffix holds the vowel).
+    /// vowel matters if a spelling that can start at or before the wildcard
+    /// (any at the word start, infix ones inside) is still alive after
+    /// reading the vowel there and the letter after it. Matches that end
+    /// before the wildcard or start after it read the same bytes as in the
+    /// view, where they were found already. All vowels are tried for a word
+    /// with two wildcards, or one where a spelling ends before the wildcard
+    /// at the word start (its suffix holds the vowel).
     fn vowels_worth_trying(&self, word: &[u8], star: usize) -> u8 {
         const ALL: u8 = (1 << VOWELS.len()) - 1;
         if star == 0 || word[star + 1..].contains(&WILD) {
             return ALL;
         }
+        let after = word.get(star + 1).copied();
         let mut worth = 0;
+        // Infix spellings that start with the vowel.
         for (bit, &vowel) in VOWELS.iter().enumerate() {
-            if self.infix_first[usize::from(vowel)] {
+            if reads_on(&self.infix_words, self.infix_start, vowel, after) {
                 worth |= 1 << bit;
             }
         }
@@ -373,8 +375,8 @@ impl Matcher {
             }
             for (bit, &vowel) in VOWELS.iter().enumerate() {
                 // A vowel equal to the letter before the wildcard merges with it.
-                let merges = star > from && word[star - 1] == vowel;
-                if merges || !dfa.is_dead(dfa.next_state(Anchored::Yes, state, vowel)) {
+                let merges = word[star - 1] == vowel;
+                if merges || reads_on(dfa, state, vowel, after) {
                     worth |= 1 << bit;
                 }
             }
@@ -519,6 +521,21 @@ fn longest_at(dfa: &DFA, start: StateID, bytes: &[u8], at: usize) -> Option<(usi
         }
     }
     found
+}
+
+/// Whether a walk of `dfa` in `state` survives reading `vowel` and then
+/// `after` (the letter after the wildcard), or matches on the vowel. When
+/// `after` repeats the vowel the two merge in the view: assume it does.
+fn reads_on(dfa: &DFA, state: StateID, vowel: u8, after: Option<u8>) -> bool {
+    let state = dfa.next_state(Anchored::Yes, state, vowel);
+    if dfa.is_dead(state) {
+        return false;
+    }
+    match after {
+        _ if dfa.is_match(state) => true,
+        Some(next) if next != vowel => !dfa.is_dead(dfa.next_state(Anchored::Yes, state, next)),
+        _ => true,
+    }
 }
 
 /// Whether `pattern` is the full spelling of an entry that may match

@@ -166,8 +166,47 @@ impl View {
         }
     }
 
-    /// Writes the view of ASCII `bytes[from..to]`.
+    /// Writes the view of ASCII `bytes[from..to]`. A word of two or more
+    /// letters with no star before or after it is written straight away;
+    /// the stretches between such words go through the token passes.
     fn build_ascii(&mut self, bytes: &[u8], from: usize, to: usize) {
+        let source = Ascii { bytes, offset: 0 };
+        let kind = |at: usize| ASCII[usize::from(bytes[at] & 0x7F)].0;
+        let mut pending = from;
+        let mut at = from;
+        while at < to {
+            let gap = at;
+            while at < to && !is_in_token(kind(at)) {
+                at += 1;
+            }
+            let start = at;
+            let mut letters = true;
+            while at < to {
+                let kind = kind(at);
+                if !is_in_token(kind) {
+                    break;
+                }
+                letters &= kind == Kind::Letter;
+                at += 1;
+            }
+            let starred_before = start > gap && bytes[gap..start].iter().all(|&b| b == b'*');
+            let starred_after = at < to && bytes[at] == b'*';
+            if letters && at - start >= 2 && !starred_before && !starred_after {
+                if pending < gap {
+                    self.build_tokens(bytes, pending, gap);
+                }
+                source.write_plain(self, start, at);
+                self.push(BOUNDARY, 0, 0);
+                pending = at;
+            }
+        }
+        if pending < to {
+            self.build_tokens(bytes, pending, to);
+        }
+    }
+
+    /// Writes the view of ASCII `bytes[from..to]` through the token passes.
+    fn build_tokens(&mut self, bytes: &[u8], from: usize, to: usize) {
         self.tokens.clear();
         self.plain.clear();
         let source = Ascii {
