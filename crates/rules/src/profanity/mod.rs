@@ -5,6 +5,7 @@ mod lists;
 mod mask;
 mod matcher;
 mod normalize;
+mod swar;
 
 use std::cell::RefCell;
 use std::ops::Range;

@@ -10,6 +10,7 @@
 //! `l` folds into `i` (so that `1`, `!`, `|`, `I` and `l` all read alike).
 //! Each view byte keeps the byte range of the original text it stands for.
 
+use super::swar;
 use crate::text::is_invisible;
 
 /// Separates words in the view.
@@ -180,6 +181,31 @@ impl View {
                 at += 1;
             }
             let start = at;
+            // Most words: up to seven letters, eight bytes at a time.
+            if let Some(word) = swar::load(bytes, start) {
+                let len = swar::leading_letters(word).min(to - start);
+                let end = start + len;
+                if (2..8).contains(&len) && (end == to || !is_in_token(kind(end))) {
+                    at = end;
+                    let starred_before =
+                        start > gap && bytes[gap..start].iter().all(|&b| b == b'*');
+                    let starred_after = end < to && bytes[end] == b'*';
+                    if !starred_before && !starred_after {
+                        if pending < gap {
+                            self.build_tokens(bytes, pending, gap);
+                        }
+                        let folded = swar::fold(word);
+                        if swar::has_repeat(folded, len) {
+                            source.write_plain(self, start, end);
+                        } else {
+                            self.write_folded(folded, start, end);
+                        }
+                        self.push(BOUNDARY, 0, 0);
+                        pending = end;
+                    }
+                    continue;
+                }
+            }
             let mut letters = true;
             while at < to {
                 let kind = kind(at);
@@ -203,6 +229,19 @@ impl View {
         if pending < to {
             self.build_tokens(bytes, pending, to);
         }
+    }
+
+    /// Writes a word of `end - start` (2 to 7) letters, already folded and
+    /// without repeats, in two stores (the view ends with a boundary or is
+    /// empty).
+    fn write_folded(&mut self, folded: u64, start: usize, end: usize) {
+        let len = self.bytes.len();
+        self.open = (len as u32, start as u32);
+        self.last_end = end as u32;
+        self.bytes.extend_from_slice(&folded.to_le_bytes());
+        self.bytes.truncate(len + end - start);
+        self.runs.extend_from_slice(&[1; 8]);
+        self.runs.truncate(len + end - start);
     }
 
     /// Writes the view of ASCII `bytes[from..to]` through the token passes.
