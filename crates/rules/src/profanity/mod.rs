@@ -25,18 +25,21 @@ macro_rules! doc_text {
         r#"profanity: find swear words, sexual terms, insults and slurs, even disguised; mask, deny or tag.
 
 What it does
-  Searches a normalised view of the content with one Aho-Corasick automaton
-  built from a word list (rules/profanity/<language>.txt: each word has a
-  category and a severity). The view undoes case, leetspeak (4 @ 3 1 ! 0 $ 5
-  7 9 ...), letters spelled out with separators ("f u c k", "f.u.c.k",
-  "b_l_o_w"), repeated letters ("fuuuck"), Unicode confusables (Cyrillic and
-  Greek look-alikes, fullwidth, mathematical letters; decancer's tables),
+  Walks each word of a normalised view of the content from its start
+  through one Aho-Corasick automaton built from a word list
+  (rules/profanity/<language>.txt: each word has a category and a
+  severity). The view undoes case, leetspeak (4 @ 3 1 ! 0 $ 5 7 9 ...),
+  letters spelled out with separators ("f u c k", "f.u.c.k", "b_l_o_w"),
+  repeated letters ("fuuuck"), Unicode confusables (Cyrillic and Greek
+  look-alikes, fullwidth, mathematical letters; decancer's tables),
   diacritics, invisible characters (ZWSP, ZWJ, ZWNJ, BOM, soft hyphen) and a
   vowel written as * ("sh*t"). A word matches only as a whole word, with
   common inflections (-s -es -ed -er -ing -in -y -ies ...), so "assassin",
-  "Scunthorpe", "cocktail", "class" or "Dickens" never match; the allow list
-  (the language's and yours) wins over a block match it covers. Every match is
-  mapped back to exact bytes of the original, widened to whole graphemes.
+  "Scunthorpe", "cocktail", "class" or "Dickens" never match; list words
+  flagged infix ("fuck", "bitch") also match inside longer words. The allow
+  list (the language's and yours) wins over a block match it covers. Every
+  match is mapped back to exact bytes of the original, widened to whole
+  graphemes.
   Each match is one finding whose category is the word's list category:
   "sexual", "slur", "insult" or "general". Lex replies (ContentType
   application/amz-chime-lex-msgs) hold JSON and are skipped.
