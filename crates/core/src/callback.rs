@@ -23,13 +23,21 @@ pub struct CallbackRequest {
     pub channel_message: ChannelMessageCallback,
 }
 
+impl CallbackRequest {
+    /// Whether the request has no `ChannelArn` and so cannot be sent.
+    pub fn lacks_channel(&self) -> bool {
+        self.channel_arn.is_none()
+    }
+}
+
 /// `ChannelMessageCallback`: the message fields a processor may set.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ChannelMessageCallback {
     /// The message id (required).
     pub message_id: String,
-    /// New or echoed content (at least 1 character, at most 4 KB).
+    /// New or echoed content (at least 1 character; an edit at most 4 KB or
+    /// no longer than received, an echo whatever its size).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// New or echoed metadata (at most 1024 characters).
@@ -38,7 +46,7 @@ pub struct ChannelMessageCallback {
     /// A push notification to send with the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push_notification: Option<PushNotification>,
-    /// New or echoed attributes (at most 1 KB in total).
+    /// New or echoed attributes (an edit at most 1 KB in total).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_attributes: Option<MessageAttributes>,
     /// The elastic channel's sub-channel, echoed.

@@ -101,8 +101,9 @@ impl EditMap {
     }
 
     /// The current text rebuilt so that every run a rule wrote is no longer
-    /// than the original text it replaced: longer runs become one `*` per
-    /// replaced character. The result is never longer than the original.
+    /// than the original text it replaced, in UTF-8 bytes and in UTF-16
+    /// code units: longer runs become one `*` per replaced character. The
+    /// result is never longer than the original in either unit.
     pub(crate) fn compact(&self, current: &str, original: &str) -> String {
         let Some(segments) = &self.segments else {
             return current.to_owned();
@@ -111,7 +112,9 @@ impl EditMap {
         for segment in segments {
             let written = &current[segment.current.clone()];
             let replaced = &original[segment.original.clone()];
-            if segment.written && written.len() > replaced.len() {
+            let longer = written.len() > replaced.len()
+                || crate::limits::utf16_len(written) > crate::limits::utf16_len(replaced);
+            if segment.written && longer {
                 out.extend(std::iter::repeat_n('*', replaced.chars().count()));
             } else {
                 out.push_str(written);

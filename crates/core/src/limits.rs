@@ -1,9 +1,24 @@
 //! The service limits of ChannelFlowCallback, and validation against them.
 //!
+//! Two kinds of limit, kept apart on purpose:
+//!
+//! - **Model limits**: what the ChannelFlowCallback request shape in the
+//!   service model allows (botocore's `chime-sdk-messaging` model, the same
+//!   one the AWS SDKs are generated from). The service refuses a request
+//!   that breaks one, so [`CallbackRequest::validate`] checks every one of
+//!   them and nothing else. `Content` has a minimum (1) but no maximum there.
+//! - **Service limits on edits**: what AWS documents for messages but the
+//!   callback model does not enforce: a STANDARD message holds "up to 4KB"
+//!   (<https://docs.aws.amazon.com/chime-sdk/latest/APIReference/API_messaging-chime_SendChannelMessage.html>)
+//!   and message attributes 1 KB in all. Chime already accepted the message
+//!   it hands a processor, so these bound only what a rule *changed*: see
+//!   [`content_fits_edit`]. An unchanged field is echoed whatever its size.
+//!
 //! Lengths in the service model are in characters; AWS counts them as Java
 //! does (UTF-16 code units), which is never fewer than Unicode scalar values,
 //! so maxima are checked in UTF-16 code units: a request that passes here is
-//! never rejected for length. The 4 KB message size is checked in UTF-8 bytes.
+//! never rejected for length. The 4 KB message size, whose unit AWS does not
+//! state, is checked in UTF-8 bytes, never fewer than UTF-16 code units.
 //! Errors name the field and the limit, never the value.
 
 use std::fmt;
@@ -18,7 +33,9 @@ pub const CHANNEL_ARN_LEN: (usize, usize) = (5, 1600);
 pub const MESSAGE_ID_LEN: (usize, usize) = (1, 128);
 /// SubChannelId: 1-128 of `[-_a-zA-Z0-9]`.
 pub const SUB_CHANNEL_ID_LEN: (usize, usize) = (1, 128);
-/// Content of a STANDARD message: at most 4 KB (UTF-8 bytes), at least 1 character.
+/// Content of a STANDARD message as AWS documents it: up to 4 KB (counted
+/// here in UTF-8 bytes). A service limit on *edits* only: the callback model
+/// sets no maximum, and content Chime accepted is echoed whatever its size.
 pub const CONTENT_MAX_BYTES: usize = 4096;
 /// Metadata: at most 1024 characters.
 pub const METADATA_MAX: usize = 1024;
@@ -28,7 +45,8 @@ pub const CONTENT_TYPE_MAX: usize = 45;
 pub const ATTRIBUTE_KEY_LEN: (usize, usize) = (1, 64);
 /// A message attribute value: 1-512 characters.
 pub const ATTRIBUTE_VALUE_LEN: (usize, usize) = (1, 512);
-/// All message attributes together (keys and values, UTF-8 bytes): at most 1 KB.
+/// All message attributes together (keys and values, UTF-8 bytes): at most
+/// 1 KB. A limit on edits only, like [`CONTENT_MAX_BYTES`]: the model has none.
 pub const ATTRIBUTES_MAX_BYTES: usize = 1024;
 /// PushNotification.Title: 1-50 characters.
 pub const PUSH_TITLE_LEN: (usize, usize) = (1, 50);
@@ -165,12 +183,59 @@ pub fn attributes_size(attributes: &MessageAttributes) -> usize {
         .sum()
 }
 
+/// Whether `edited` content may replace `received` content: within the
+/// documented 4 KB ([`CONTENT_MAX_BYTES`] UTF-8 bytes), or, when the
+/// received content was already larger (Chime accepted it, and counts in a
+/// unit AWS does not state), no longer than it in UTF-8 bytes nor in UTF-16
+/// code units. Empty content is never accepted (the model's minimum).
+pub fn content_fits_edit(edited: &str, received: &str) -> bool {
+    if edited.is_empty() {
+        return false;
+    }
+    if edited.len() <= CONTENT_MAX_BYTES {
+        return true;
+    }
+    edited.len() <= received.len() && utf16_len(edited) <= utf16_len(received)
+}
+
+/// Whether a received field's value would be refused if echoed in a
+/// callback: it breaks one of the model's limits for that field. Such a
+/// value cannot have come from Chime (its send APIs have the same limits),
+/// and it is set aside rather than echoed.
+pub fn breaks_model_limit(field: EchoField<'_>) -> bool {
+    match field {
+        EchoField::Metadata(value) => !len_within(value, (0, METADATA_MAX)),
+        EchoField::ContentType(value) => !len_within(value, (0, CONTENT_TYPE_MAX)),
+        EchoField::MessageAttributes(attributes) => attributes.iter().any(|(key, value)| {
+            !len_within(key, ATTRIBUTE_KEY_LEN)
+                || value
+                    .string_values
+                    .iter()
+                    .any(|v| !len_within(v, ATTRIBUTE_VALUE_LEN))
+        }),
+    }
+}
+
+/// A received field that a callback echoes, for [`breaks_model_limit`].
+#[derive(Clone, Copy, Debug)]
+pub enum EchoField<'a> {
+    /// `Metadata`.
+    Metadata(&'a str),
+    /// `ContentType`.
+    ContentType(&'a str),
+    /// `MessageAttributes`.
+    MessageAttributes(&'a MessageAttributes),
+}
+
 impl CallbackRequest {
-    /// Checks every limit of the ChannelFlowCallback API (facts.md):
+    /// Checks every limit of the ChannelFlowCallback request in the service
+    /// model (<https://docs.aws.amazon.com/chime-sdk/latest/APIReference/API_messaging-chime_ChannelFlowCallback.html>):
     /// CallbackId 32-64; ChannelArn present and well-formed; MessageId and
-    /// SubChannelId 1-128 of `[-_a-zA-Z0-9]`; Content 1 character to 4 KB;
-    /// Metadata at most 1024; ContentType at most 45; attribute keys 1-64,
-    /// values 1-512, 1 KB in all; push notification title 1-50, body 1-150.
+    /// SubChannelId 1-128 of `[-_a-zA-Z0-9]`; Content at least 1 character
+    /// (no maximum); Metadata at most 1024; ContentType at most 45; attribute
+    /// keys 1-64, values 1-512; push notification title 1-50, body 1-150.
+    /// The documented 4 KB message and 1 KB attribute sizes are not model
+    /// limits: they bound edits only ([`content_fits_edit`], [`attributes_size`]).
     pub fn validate(&self) -> Result<(), LimitViolations> {
         let mut errors = LimitViolations::default();
         errors.check_len("CallbackId", &self.callback_id, CALLBACK_ID_LEN);
@@ -187,15 +252,10 @@ impl CallbackRequest {
             &message.message_id,
             MESSAGE_ID_LEN,
         );
-        if let Some(content) = &message.content {
-            if content.is_empty() {
-                errors.push("ChannelMessage.Content", "at least 1 character, got 0");
-            } else if content.len() > CONTENT_MAX_BYTES {
-                errors.push(
-                    "ChannelMessage.Content",
-                    format!("at most {CONTENT_MAX_BYTES} bytes, got {}", content.len()),
-                );
-            }
+        if let Some(content) = &message.content
+            && content.is_empty()
+        {
+            errors.push("ChannelMessage.Content", "at least 1 character, got 0");
         }
         if let Some(metadata) = &message.metadata {
             errors.check_len("ChannelMessage.Metadata", metadata, (0, METADATA_MAX));
@@ -228,13 +288,6 @@ impl CallbackRequest {
                         ATTRIBUTE_VALUE_LEN,
                     );
                 }
-            }
-            let size = attributes_size(attributes);
-            if size > ATTRIBUTES_MAX_BYTES {
-                errors.push(
-                    "ChannelMessage.MessageAttributes",
-                    format!("at most {ATTRIBUTES_MAX_BYTES} bytes in all, got {size}"),
-                );
             }
         }
         if let Some(push) = &message.push_notification {
@@ -322,10 +375,6 @@ mod tests {
                 "ChannelMessage.Content",
             ),
             (
-                |r| r.channel_message.content = Some("é".repeat(2049)),
-                "ChannelMessage.Content",
-            ),
-            (
                 |r| r.channel_message.metadata = Some("m".repeat(1025)),
                 "ChannelMessage.Metadata",
             ),
@@ -354,21 +403,6 @@ mod tests {
                         Some([("k".into(), MessageAttributeValue::new([""]))].into())
                 },
                 "ChannelMessage.MessageAttributes.value",
-            ),
-            (
-                |r| {
-                    r.channel_message.message_attributes = Some(
-                        (0..3)
-                            .map(|i| {
-                                (
-                                    format!("k{i}"),
-                                    MessageAttributeValue::new(["v".repeat(400)]),
-                                )
-                            })
-                            .collect(),
-                    )
-                },
-                "ChannelMessage.MessageAttributes",
             ),
             (
                 |r| {
@@ -406,6 +440,68 @@ mod tests {
         request.channel_message.metadata = Some("m".repeat(METADATA_MAX));
         request.channel_message.message_id = "a".repeat(128);
         assert_eq!(request.validate(), Ok(()));
+    }
+
+    #[test]
+    fn the_model_sets_no_content_maximum() {
+        // botocore's NonEmptyContent: min 1, no max. 8 KB of CJK is valid.
+        let mut request = valid();
+        request.channel_message.content = Some("語".repeat(2800));
+        assert_eq!(request.validate(), Ok(()));
+        // Nor a total size of attributes.
+        request.channel_message.message_attributes = Some(
+            (0..3)
+                .map(|i| {
+                    (
+                        format!("k{i}"),
+                        MessageAttributeValue::new(["v".repeat(400)]),
+                    )
+                })
+                .collect(),
+        );
+        assert_eq!(request.validate(), Ok(()));
+    }
+
+    #[test]
+    fn an_edit_fits_within_4_kb_or_within_what_was_received() {
+        let small = "a".repeat(100);
+        assert!(content_fits_edit(&"b".repeat(CONTENT_MAX_BYTES), &small));
+        assert!(!content_fits_edit(
+            &"b".repeat(CONTENT_MAX_BYTES + 1),
+            &small
+        ));
+        assert!(!content_fits_edit("", &small));
+        // Received over 4 KB: the edit may be as long, not longer.
+        let big = "語".repeat(2000); // 6000 bytes, 2000 UTF-16 units
+        assert!(content_fits_edit(&"*".repeat(2000), &big));
+        assert!(content_fits_edit(&"語".repeat(2000), &big));
+        assert!(!content_fits_edit(&"語".repeat(2001), &big));
+        // Fewer bytes but more UTF-16 units than received: refused.
+        assert!(!content_fits_edit(&"a".repeat(5000), &big));
+        // Astral characters: 4 bytes, 2 units each.
+        let emoji = "😀".repeat(1200); // 4800 bytes, 2400 units
+        assert!(content_fits_edit(&"😀".repeat(1200), &emoji));
+        assert!(!content_fits_edit(&"a".repeat(4500), &emoji));
+    }
+
+    #[test]
+    fn over_limit_echoes_are_recognised() {
+        assert!(breaks_model_limit(EchoField::Metadata(&"m".repeat(1025))));
+        assert!(!breaks_model_limit(EchoField::Metadata(&"m".repeat(1024))));
+        assert!(breaks_model_limit(EchoField::ContentType(&"t".repeat(46))));
+        let attributes: MessageAttributes =
+            [("k".to_owned(), MessageAttributeValue::new([""]))].into();
+        assert!(breaks_model_limit(EchoField::MessageAttributes(
+            &attributes
+        )));
+        let attributes: MessageAttributes = [(
+            "k".to_owned(),
+            MessageAttributeValue::new(["v".repeat(512)]),
+        )]
+        .into();
+        assert!(!breaks_model_limit(EchoField::MessageAttributes(
+            &attributes
+        )));
     }
 
     #[test]

@@ -56,6 +56,15 @@ pub struct Outcome {
     /// error-policy decisions. Field names and limits only, never content.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    /// The exact ChannelFlowCallback request to send.
+    /// The exact ChannelFlowCallback request to send. Left out of the JSON
+    /// when the event cannot be called back ([`Outcome::no_callback`]), so
+    /// nothing ever prints a request the service would refuse.
+    #[serde(skip_serializing_if = "CallbackRequest::lacks_channel")]
     pub callback: CallbackRequest,
+    /// Why no callback can be sent, when none can: the event has no
+    /// `ChannelArn` (it is the request's path). The rules still ran, so the
+    /// decision and findings are real; a processor cannot answer such an
+    /// event and fails the invocation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_callback: Option<String>,
 }

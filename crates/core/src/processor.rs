@@ -2,27 +2,34 @@
 //!
 //! The callback mapping:
 //! - PASS echoes every field received (Content, Metadata, MessageAttributes,
-//!   ContentType, SubChannelId) with `DeleteResource: false`. An empty
-//!   received Content is not echoed (the API rejects empty Content).
+//!   ContentType, SubChannelId) with `DeleteResource: false`, **whatever its
+//!   size**: Chime accepted the message, and the callback model sets no
+//!   maximum on Content. A received field the callback model would refuse
+//!   (empty Content, Metadata over 1024 characters, a value of the wrong
+//!   JSON type) is set aside instead of echoed, with a note.
 //! - UPDATE sends the edited fields and echoes the rest.
 //! - DENY sends `MessageId` (and `SubChannelId`, which identifies the message
 //!   in an elastic channel) with `DeleteResource: true`.
 //!
-//! The limit fallback, applied when the request would break a service limit:
-//! 1. Content grown past 4 KB by rule edits: every run a rule wrote that is
-//!    longer than what it replaced becomes one `*` per replaced character, so
-//!    the content is never longer than received.
-//! 2. Metadata or MessageAttributes edited past their limits: the rule's edit
-//!    to that field is dropped and the received value echoed.
+//! Only what a rule changed is bounded by the documented service limits
+//! ([`limits::content_fits_edit`]: 4 KB, or no longer than received when
+//! the received content was already larger). When an edit breaks a limit:
+//! 1. Content: every run a rule wrote that is longer than what it replaced
+//!    (in UTF-8 bytes or UTF-16 units) becomes one `*` per replaced
+//!    character, so the content is never longer than received.
+//! 2. Metadata or MessageAttributes: the rule's edit to that field is
+//!    dropped and the received value echoed.
 //! 3. An invalid push notification set by a rule is dropped.
-//! 4. Anything still over a limit (including an over-limit echoed field, or
-//!    content a rule emptied): the message is denied, reason `limits`/`limit`.
+//! 4. An edit that still cannot be sent (content a rule emptied): the
+//!    message is denied, reason `limits`/`limit`.
 //!
 //! Each fallback adds a note to the Outcome (field names only).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::limits::{self, CALLBACK_ID_LEN, MESSAGE_ID_LEN, SUB_CHANNEL_ID_LEN};
+use crate::limits::{
+    self, CALLBACK_ID_LEN, EchoField, LimitViolation, MESSAGE_ID_LEN, SUB_CHANNEL_ID_LEN,
+};
 use crate::{
     CallbackRequest, ChannelMessageCallback, Decision, DenyReason, Findings, Message, Outcome,
     Pipeline, ProcessorEvent, Rule, Verdict,
@@ -140,10 +147,14 @@ impl Processor {
             return Ok(deny(event, findings.into_vec(), reason, notes));
         }
         let changed = message.is_changed();
-        let mut callback = callback_for(event, &message);
-        if let Err(violations) = body_limits(&callback) {
-            enforce_limits(&mut callback, &message, &violations, &mut notes);
-            if let Err(left) = body_limits(&callback) {
+        let echoed = echo(received, &mut notes);
+        for field in event.set_aside_fields() {
+            notes.push(format!("{field}: set aside, not of the documented shape"));
+        }
+        let mut callback = callback_for(event, &message, &echoed);
+        if let Err(violations) = limit_violations(&callback, &message) {
+            enforce_limits(&mut callback, &message, &echoed, &violations, &mut notes);
+            if let Err(left) = limit_violations(&callback, &message) {
                 notes.push(format!("over the service limits: {}", field_list(&left)));
                 let reason = DenyReason {
                     rule: "limits".into(),
@@ -152,7 +163,6 @@ impl Processor {
                 return Ok(deny(event, findings.into_vec(), reason, notes));
             }
         }
-        let echoed = echo(received);
         let decision = if changed && callback.channel_message != echoed {
             Decision::Update
         } else {
@@ -164,6 +174,7 @@ impl Processor {
             reason: None,
             findings: findings.into_vec(),
             notes,
+            no_callback: no_callback(event),
             callback,
         })
     }
@@ -230,23 +241,58 @@ fn check_identity(event: &ProcessorEvent) -> Result<(), EventError> {
     Ok(())
 }
 
-/// Every field received that a callback carries, unchanged.
-fn echo(received: &crate::ChannelMessage) -> ChannelMessageCallback {
+/// Every field received that a callback carries, unchanged, whatever its
+/// size. A field the callback model would refuse is set aside (not echoed)
+/// with a note in `notes`: empty Content, Metadata, ContentType or
+/// attributes over the model's lengths. Chime's send APIs share those
+/// limits, so this only happens to events Chime did not send.
+fn echo(received: &crate::ChannelMessage, notes: &mut Vec<String>) -> ChannelMessageCallback {
+    let mut keep = |field: &str, breaks: bool| {
+        if breaks {
+            notes.push(format!(
+                "ChannelMessage.{field}: set aside, the callback model refuses it"
+            ));
+        }
+        !breaks
+    };
+    let metadata = received.metadata.clone().filter(|value| {
+        keep(
+            "Metadata",
+            limits::breaks_model_limit(EchoField::Metadata(value)),
+        )
+    });
+    let content_type = received.content_type.clone().filter(|value| {
+        keep(
+            "ContentType",
+            limits::breaks_model_limit(EchoField::ContentType(value)),
+        )
+    });
+    let message_attributes = received.message_attributes.clone().filter(|value| {
+        keep(
+            "MessageAttributes",
+            limits::breaks_model_limit(EchoField::MessageAttributes(value)),
+        )
+    });
     ChannelMessageCallback {
         message_id: received.message_id.clone(),
         content: received.content.clone().filter(|c| !c.is_empty()),
-        metadata: received.metadata.clone(),
+        metadata,
         push_notification: None,
-        message_attributes: received.message_attributes.clone(),
+        message_attributes,
         sub_channel_id: received.sub_channel_id.clone(),
-        content_type: received.content_type.clone(),
+        content_type,
     }
 }
 
-/// The callback for a message that passes: edits where made, echoes elsewhere.
-fn callback_for(event: &ProcessorEvent, message: &Message<'_>) -> CallbackRequest {
+/// The callback for a message that passes: edits where made, `echoed`
+/// elsewhere.
+fn callback_for(
+    event: &ProcessorEvent,
+    message: &Message<'_>,
+    echoed: &ChannelMessageCallback,
+) -> CallbackRequest {
     let received = &event.channel_message;
-    let mut body = echo(received);
+    let mut body = echoed.clone();
     if message.content_changed() {
         body.content = Some(message.content().to_owned());
     }
@@ -280,6 +326,7 @@ fn deny(
         reason: Some(reason),
         findings,
         notes,
+        no_callback: no_callback(event),
         callback: CallbackRequest {
             channel_arn: received.channel_arn.clone(),
             callback_id: event.callback_id.clone(),
@@ -293,25 +340,61 @@ fn deny(
     }
 }
 
-/// Validation of the body fields (a missing ChannelArn is the caller's
-/// concern: the CLI may process events without one).
-fn body_limits(callback: &CallbackRequest) -> Result<(), limits::LimitViolations> {
-    match callback.validate() {
-        Ok(()) => Ok(()),
-        Err(mut violations) => {
-            violations.0.retain(|v| v.field != "ChannelArn");
-            if violations.0.is_empty() {
-                Ok(())
-            } else {
-                Err(violations)
-            }
-        }
+/// Why `event` cannot be called back, if it cannot: it has no ChannelArn.
+fn no_callback(event: &ProcessorEvent) -> Option<String> {
+    event.channel_message.channel_arn.is_none().then(|| {
+        "ChannelMessage.ChannelArn is missing: without it no ChannelFlowCallback can be sent".into()
+    })
+}
+
+/// The model's limits on the body (a missing ChannelArn is the caller's
+/// concern: the CLI may process events without one), and the service limits
+/// on what the rules changed: content within 4 KB or no longer than
+/// received, attributes within 1 KB in all.
+fn limit_violations(
+    callback: &CallbackRequest,
+    message: &Message<'_>,
+) -> Result<(), limits::LimitViolations> {
+    let mut violations = callback.validate().err().unwrap_or_default();
+    violations.0.retain(|v| v.field != "ChannelArn");
+    let body = &callback.channel_message;
+    let received = message.received();
+    if message.content_changed()
+        && let Some(content) = &body.content
+        && !limits::content_fits_edit(content, received.content.as_deref().unwrap_or(""))
+        && !violations.touches("ChannelMessage.Content")
+    {
+        violations.0.push(LimitViolation {
+            field: "ChannelMessage.Content".into(),
+            problem: format!(
+                "an edit must fit {} bytes or what was received",
+                limits::CONTENT_MAX_BYTES
+            ),
+        });
+    }
+    if message.attributes_changed()
+        && let Some(attributes) = &body.message_attributes
+        && limits::attributes_size(attributes) > limits::ATTRIBUTES_MAX_BYTES
+    {
+        violations.0.push(LimitViolation {
+            field: "ChannelMessage.MessageAttributes".into(),
+            problem: format!(
+                "an edit must fit {} bytes in all",
+                limits::ATTRIBUTES_MAX_BYTES
+            ),
+        });
+    }
+    if violations.0.is_empty() {
+        Ok(())
+    } else {
+        Err(violations)
     }
 }
 
 fn enforce_limits(
     callback: &mut CallbackRequest,
     message: &Message<'_>,
+    echoed: &ChannelMessageCallback,
     violations: &limits::LimitViolations,
     notes: &mut Vec<String>,
 ) {
@@ -319,23 +402,22 @@ fn enforce_limits(
     let body = &mut callback.channel_message;
     if violations.touches("ChannelMessage.Content") && message.content_changed() {
         let compact = message.compact_content();
-        if !compact.is_empty() && compact.len() <= limits::CONTENT_MAX_BYTES {
+        if limits::content_fits_edit(&compact, received.content.as_deref().unwrap_or("")) {
             body.content = Some(compact);
-            notes.push(format!(
-                "ChannelMessage.Content: replacements shortened to fit {} bytes",
-                limits::CONTENT_MAX_BYTES
-            ));
+            notes.push(
+                "ChannelMessage.Content: replacements shortened to fit the service limit".into(),
+            );
         }
     }
     if violations.touches("ChannelMessage.Metadata") && message.metadata_changed() {
-        body.metadata = received.metadata.clone();
+        body.metadata = echoed.metadata.clone();
         notes.push(format!(
             "ChannelMessage.Metadata: edit dropped, over {} characters",
             limits::METADATA_MAX
         ));
     }
     if violations.touches("ChannelMessage.MessageAttributes") && message.attributes_changed() {
-        body.message_attributes = received.message_attributes.clone();
+        body.message_attributes = echoed.message_attributes.clone();
         notes.push(
             "ChannelMessage.MessageAttributes: edit dropped, over the attribute limits".into(),
         );

@@ -269,20 +269,116 @@ fn a_whole_content_rewrite_past_4kb_is_compacted() {
     );
 }
 
+/// Texts Chime accepts that are over 4 KB in UTF-8 (its limit's unit is
+/// not stated): CJK, emoji and mixed scripts of 1-8 KB.
+fn large_texts() -> Vec<String> {
+    vec![
+        "日本語のメッセージです。".repeat(170), // 2,040 characters, 6,120 bytes
+        "😀🎉👍🏽".repeat(280),                   // 4.5 KB of emoji, astral and modifiers
+        "Hello, 世界! Привет, мир! مرحبا 🌍 ".repeat(60),
+        "a".repeat(1024),
+        "漢".repeat(2730), // 8,190 bytes
+    ]
+}
+
 #[test]
-fn over_limit_content_as_received_is_denied() {
+fn unchanged_content_of_any_size_is_echoed_not_denied() {
+    for content in large_texts().into_iter().chain(["z".repeat(1 << 20)]) {
+        let outcome = process(vec![], OnError::Deny, &event_with_content(&content));
+        assert_eq!(outcome.decision, Decision::Pass, "{} bytes", content.len());
+        assert_eq!(
+            outcome.callback.channel_message.content.as_deref(),
+            Some(content.as_str())
+        );
+        assert!(outcome.notes.is_empty(), "{:?}", outcome.notes);
+        assert_eq!(outcome.callback.validate(), Ok(()));
+    }
+}
+
+#[test]
+fn an_edit_of_large_content_may_be_as_long_as_received() {
+    for content in large_texts() {
+        let content = format!("ab {content}");
+        let outcome = process(
+            vec![replace_all("mask", "ab", "**")],
+            OnError::Deny,
+            &event_with_content(&content),
+        );
+        assert_eq!(
+            outcome.decision,
+            Decision::Update,
+            "{} bytes",
+            content.len()
+        );
+        let sent = outcome.callback.channel_message.content.as_deref().unwrap();
+        assert_eq!(sent, format!("**{}", &content[2..]));
+        assert!(outcome.notes.is_empty(), "{:?}", outcome.notes);
+    }
+}
+
+#[test]
+fn a_growing_edit_of_large_content_is_compacted_to_its_received_length() {
+    for content in large_texts() {
+        let content = format!("ab {content} ab");
+        let outcome = process(
+            vec![replace_all("grow", "ab", "[REDACTED]")],
+            OnError::Deny,
+            &event_with_content(&content),
+        );
+        let sent = outcome.callback.channel_message.content.as_deref().unwrap();
+        if content.len() + 16 <= CONTENT_MAX_BYTES {
+            assert!(sent.contains("[REDACTED]"));
+            continue;
+        }
+        assert_eq!(
+            outcome.decision,
+            Decision::Update,
+            "{} bytes",
+            content.len()
+        );
+        assert!(sent.starts_with("** ") && sent.ends_with(" **"));
+        assert!(sent.len() <= content.len());
+        let units = |s: &str| s.encode_utf16().count();
+        assert!(units(sent) <= units(&content));
+        assert_eq!(outcome.notes.len(), 1, "{:?}", outcome.notes);
+    }
+}
+
+#[test]
+fn an_edit_never_grows_astral_text_in_utf16_units() {
+    // "😀" is 4 bytes and 2 UTF-16 units; "abcd" is 4 bytes and 4 units: not
+    // longer in bytes, longer in units. Over 4 KB that must be compacted.
+    let content = "😀".repeat(1100); // 4,400 bytes, 2,200 units
     let outcome = process(
-        vec![],
+        vec![rule("spell", |message, _| {
+            let spans: Vec<Range<usize>> = (0..message.content().len())
+                .step_by(4)
+                .map(|at| at..at + 4)
+                .collect();
+            message.replace_content(spans.into_iter().map(|s| (s, "abcd")));
+            Verdict::Continue
+        })],
         OnError::Deny,
-        &event_with_content(&"z".repeat(1 << 20)),
+        &event_with_content(&content),
     );
-    assert_eq!(outcome.decision, Decision::Deny);
-    let reason = outcome.reason.unwrap();
-    assert_eq!(
-        (reason.rule.as_str(), reason.reason.as_str()),
-        ("limits", "limit")
+    let sent = outcome.callback.channel_message.content.as_deref().unwrap();
+    assert!(sent.encode_utf16().count() <= 2200, "{}", sent.len());
+    assert_eq!(sent, "*".repeat(1100));
+}
+
+#[test]
+fn a_received_field_the_model_refuses_is_set_aside_not_denied() {
+    let mut event = full_event();
+    event.channel_message.metadata = Some("m".repeat(2000));
+    let outcome = process(vec![], OnError::Deny, &event);
+    assert_eq!(outcome.decision, Decision::Pass);
+    assert_eq!(outcome.callback.channel_message.metadata, None);
+    assert!(
+        outcome.notes[0].starts_with("ChannelMessage.Metadata: set aside"),
+        "{:?}",
+        outcome.notes
     );
-    assert!(outcome.notes[0].contains("ChannelMessage.Content"));
+    assert_eq!(outcome.callback.validate(), Ok(()));
 }
 
 #[test]

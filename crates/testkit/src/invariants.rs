@@ -12,6 +12,8 @@
 //! - UPDATE keeps the identity fields and changes something;
 //! - DENY sets `DeleteResource: true` and carries no Content, Metadata,
 //!   MessageAttributes, ContentType or PushNotification;
+//! - an event without a ChannelArn says so (`NoCallback`) and prints no
+//!   request;
 //! - every Content finding's span lies inside the received content, on
 //!   character boundaries;
 //! - no rule panicked (the processor's error policy caught nothing);
@@ -97,6 +99,16 @@ pub fn check_outcome(event: &ProcessorEvent, outcome: &Outcome) -> Result<(), Ve
                 left.join("; ")
             ));
         }
+    }
+
+    // No ChannelArn, no request: the JSON says why instead.
+    let json = serde_json::to_value(outcome).unwrap_or_default();
+    if received.channel_arn.is_none() {
+        if json.get("Callback").is_some() || outcome.no_callback.is_none() {
+            failures.push("an event without a ChannelArn printed a callback request".into());
+        }
+    } else if json.get("Callback").is_none() || outcome.no_callback.is_some() {
+        failures.push("an answerable event printed no callback request".into());
     }
 
     // The decision and what the callback carries.
@@ -386,15 +398,27 @@ fn leaked_field(received: &ChannelMessage, text: &str) -> Option<&'static str> {
 }
 
 /// What a PASS callback carries: every field received.
+/// What a PASS echoes: every field received, whatever its size, except
+/// those the callback model refuses (set aside, never echoed).
 fn echo(received: &ChannelMessage) -> chimeflow_core::ChannelMessageCallback {
+    use chimeflow_core::limits::{EchoField, breaks_model_limit};
     chimeflow_core::ChannelMessageCallback {
         message_id: received.message_id.clone(),
         content: received.content.clone().filter(|c| !c.is_empty()),
-        metadata: received.metadata.clone(),
+        metadata: received
+            .metadata
+            .clone()
+            .filter(|m| !breaks_model_limit(EchoField::Metadata(m))),
         push_notification: None,
-        message_attributes: received.message_attributes.clone(),
+        message_attributes: received
+            .message_attributes
+            .clone()
+            .filter(|a| !breaks_model_limit(EchoField::MessageAttributes(a))),
         sub_channel_id: received.sub_channel_id.clone(),
-        content_type: received.content_type.clone(),
+        content_type: received
+            .content_type
+            .clone()
+            .filter(|t| !breaks_model_limit(EchoField::ContentType(t))),
     }
 }
 
