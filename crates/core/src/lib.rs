@@ -53,7 +53,7 @@ mod wire_enum;
 pub use callback::{CallbackBody, CallbackRequest, ChannelMessageCallback, PushNotification};
 pub use event::{
     ChannelMessage, EventType, Identity, MessageAttributeValue, MessageAttributes, MessageType,
-    Persistence, ProcessorEvent, PushNotificationType, Target,
+    Persistence, ProcessorEvent, PushNotificationType, Target, parse_timestamp,
 };
 pub use finding::{Field, Finding, Findings};
 pub use limits::{LimitViolation, LimitViolations};

@@ -144,7 +144,8 @@ mod tests {
                 ..Default::default()
             }),
             persistence: Some(Persistence::from(persistence.to_owned())),
-            last_edited_timestamp: edited.then(|| serde_json::json!("2026-01-01T00:00:00Z")),
+            created_timestamp: Some(serde_json::json!("2026-01-01T00:00:00Z")),
+            last_edited_timestamp: edited.then(|| serde_json::json!("2026-01-01T00:05:00Z")),
             content_type: content_type.map(Into::into),
             ..Default::default()
         }

@@ -168,10 +168,13 @@ fn when_limits_a_rule_to_some_messages() {
     let event = |sender: &str, edited: bool| -> ProcessorEvent {
         let mut value = serde_json::json!({
             "CallbackId": "0123456789abcdef0123456789abcdef",
-            "ChannelMessage": {"MessageId": "m", "Content": "too long", "Sender": {"Arn": sender}}
+            "ChannelMessage": {"MessageId": "m", "Content": "too long", "Sender": {"Arn": sender},
+                "CreatedTimestamp": "2026-01-01T00:00:00Z",
+                // A plain send carries LastEditedTimestamp too, equal to created.
+                "LastEditedTimestamp": "2026-01-01T00:00:00Z"}
         });
         if edited {
-            value["ChannelMessage"]["LastEditedTimestamp"] = "2026-01-01T00:00:00Z".into();
+            value["ChannelMessage"]["LastEditedTimestamp"] = "2026-01-01T00:05:00Z".into();
         }
         serde_json::from_value(value).unwrap()
     };

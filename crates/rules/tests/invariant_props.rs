@@ -148,9 +148,13 @@ prop_compose! {
         if lex {
             message.content_type = Some(chimeflow_core::LEX_CONTENT_TYPE.into());
         }
-        if edit {
-            message.last_edited_timestamp = Some("2026-01-01T00:05:00.000Z".into());
-        }
+        message.created_timestamp = Some("2026-01-01T00:00:00.000Z".into());
+        // A plain send carries LastEditedTimestamp too (equal to created).
+        message.last_edited_timestamp = Some(if edit {
+            "2026-01-01T00:05:00.000Z".into()
+        } else {
+            "2026-01-01T00:00:00.000Z".into()
+        });
         if non_persistent {
             message.persistence = Some(Persistence::NonPersistent);
         }
