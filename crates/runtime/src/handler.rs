@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 
 use crate::delivery::{Delivery, deliver};
 use crate::logging::InvocationRecord;
-use crate::salvage::Salvaged;
 use crate::{Callback, Settings, metrics};
 
 /// The processor's invocation handler, built once at cold start.
@@ -172,52 +171,40 @@ impl<C: Callback> Handler<C> {
         Ok(response)
     }
 
+    /// Parses and processes an event, exactly as `chimeflow process` does:
+    /// a known field of the wrong shape is set aside and the message still
+    /// moderated; only an event without a usable CallbackId, MessageId and
+    /// ChannelArn cannot be answered, and fails the invocation.
     fn process(&self, bytes: &[u8]) -> Result<Processed, InvocationError> {
-        match ProcessorEvent::from_slice(bytes) {
-            Ok(event) => {
-                let outcome = self
-                    .processor
-                    .process(&event)
-                    .map_err(|error| InvocationError {
-                        error_type: "Chimeflow.UnusableEvent",
-                        message: error.to_string(),
-                    })?;
-                Ok(Processed {
-                    message_id: outcome.message_id,
-                    channel: event
-                        .channel_message
-                        .channel_arn
-                        .clone()
-                        .unwrap_or_default(),
-                    decision: outcome.decision.as_str(),
-                    reason: outcome.reason.map(|r| format!("{}/{}", r.rule, r.reason)),
-                    findings: outcome.findings,
-                    request: outcome.callback,
-                })
-            }
-            Err(parse_error) => {
-                let salvaged = Salvaged::from_json(bytes).ok_or_else(|| InvocationError {
-                    error_type: "Chimeflow.UnusableEvent",
-                    message: format!(
-                        "no CallbackId, ChannelArn and MessageId to answer: {parse_error}"
-                    ),
-                })?;
-                let request = salvaged.request(self.processor.on_error());
-                tracing::warn!(message_id = salvaged.message_id(), error = %parse_error, "malformed event; answering with on_error");
-                Ok(Processed {
-                    message_id: salvaged.message_id().to_owned(),
-                    channel: salvaged.channel_arn().to_owned(),
-                    decision: if request.delete_resource {
-                        "DENY"
-                    } else {
-                        "PASS"
-                    },
-                    reason: Some("event/malformed".into()),
-                    findings: Vec::new(),
-                    request,
-                })
-            }
+        let unusable = |message: String| InvocationError {
+            error_type: "Chimeflow.UnusableEvent",
+            message,
+        };
+        let event = ProcessorEvent::from_slice(bytes)
+            .map_err(|error| unusable(format!("not a processor event: {error}")))?;
+        let outcome = self
+            .processor
+            .process(&event)
+            .map_err(|error| unusable(error.to_string()))?;
+        if let Some(reason) = outcome.no_callback {
+            return Err(unusable(reason));
         }
+        let set_aside: Vec<String> = event.set_aside_fields().collect();
+        if !set_aside.is_empty() {
+            tracing::warn!(message_id = %outcome.message_id, fields = %set_aside.join(","), "fields of an undocumented shape set aside");
+        }
+        Ok(Processed {
+            message_id: outcome.message_id,
+            channel: event
+                .channel_message
+                .channel_arn
+                .clone()
+                .unwrap_or_default(),
+            decision: outcome.decision.as_str(),
+            reason: outcome.reason.map(|r| format!("{}/{}", r.rule, r.reason)),
+            findings: outcome.findings,
+            request: outcome.callback,
+        })
     }
 }
 

@@ -23,7 +23,6 @@ mod handler;
 mod init_error;
 mod logging;
 mod metrics;
-mod salvage;
 mod sdk;
 mod settings;
 mod warm;
