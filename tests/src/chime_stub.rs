@@ -56,12 +56,15 @@ impl Reply {
         }
     }
 
-    /// What Chime answers a callback for a message already resolved.
-    pub fn non_pending() -> Self {
+    /// A 400 BadRequestException, which Chime answers to a callback for a
+    /// message already resolved (and to a request it refuses). The message
+    /// text is deliberately not the service's: the processor must decide by
+    /// code and attempt history alone.
+    pub fn bad_request() -> Self {
         Reply::Error {
             status: 400,
             code: "BadRequestException",
-            message: "Unable to complete processing of non-pending message",
+            message: "wording a processor must not depend on",
         }
     }
 }

@@ -366,18 +366,47 @@ async fn an_endpoint_that_never_answers_fails_before_the_deadline() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_duplicate_delivery_is_already_resolved() {
-    let (api, chime, _processor) = setup(vec![Reply::Ok, Reply::non_pending()], &[]).await;
+async fn a_refusal_on_the_first_attempt_fails_the_invocation_so_nothing_is_lost() {
+    // A duplicate delivery of a resolved message and a refused request look
+    // the same by code (BadRequestException): the invocation fails, so that
+    // Lambda's retries and then the failure destination keep the event.
+    let (api, chime, _processor) = setup(vec![Reply::Ok, Reply::bad_request()], &[]).await;
     let first = api.invoke(&event("msg-6", "hello"), DEADLINE).await;
     let second = api.invoke(&event("msg-6", "hello"), DEADLINE).await;
     assert_eq!(response(&first)["Callback"], "delivered");
-    assert_eq!(response(&second)["Callback"], "already-resolved");
-    let requests = chime.requests();
-    assert_eq!(requests.len(), 2);
-    assert_eq!(
-        requests.iter().filter(|r| r.reply == Reply::Ok).count(),
-        1,
-        "exactly one accepted callback"
+    match &second {
+        InvocationResult::Error {
+            error_type,
+            message,
+        } => {
+            assert_eq!(error_type, "Chimeflow.CallbackRejected", "{message}");
+            assert!(message.contains("BadRequest"), "{message}");
+        }
+        other => panic!("expected a failed invocation, got {other:?}"),
+    }
+    assert_eq!(chime.requests().len(), 2, "no retry of a refused request");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_after_an_attempt_that_may_have_landed_is_already_resolved() {
+    // The first attempt failed with a 503 after reaching the service (it
+    // may have been applied); the retry is refused: that is the answer to
+    // a message the first attempt resolved.
+    for first in [Reply::server(503), Reply::server(500)] {
+        let (api, chime, _processor) = setup(vec![first, Reply::bad_request()], &[]).await;
+        let result = api.invoke(&event("msg-7", "hello"), DEADLINE).await;
+        assert_eq!(response(&result)["Callback"], "already-resolved");
+        assert_eq!(response(&result)["Attempts"], 2);
+        assert_eq!(chime.requests().len(), 2);
+    }
+    // A throttled attempt was never applied: a refusal after it is not
+    // explained by it.
+    let (api, _chime, _processor) =
+        setup(vec![Reply::throttled(), Reply::bad_request()], &[]).await;
+    let result = api.invoke(&event("msg-8", "hello"), DEADLINE).await;
+    assert!(
+        matches!(&result, InvocationResult::Error { error_type, .. } if error_type == "Chimeflow.CallbackRejected"),
+        "{result:?}"
     );
 }
 
@@ -400,16 +429,20 @@ async fn forbidden_at_once_fails_the_invocation() {
 #[tokio::test(flavor = "multi_thread")]
 async fn malformed_events() {
     let (api, chime, _processor) = setup(vec![], &[]).await;
-    // A broken field, but an identity to answer: on_error (deny) is called back.
+    // A field of an undocumented shape, but an identity to answer: the
+    // field is set aside and the message moderated as usual.
     let broken = json!({
         "CallbackId": CALLBACK_ID,
-        "ChannelMessage": {"MessageId": "msg-8", "ChannelArn": CHANNEL, "Content": "hello", "Persistence": 42}
+        "ChannelMessage": {"MessageId": "msg-8", "ChannelArn": CHANNEL, "Content": "hello", "Persistence": 42, "SubChannelId": 7}
     });
     let result = api.invoke(broken.to_string().as_bytes(), DEADLINE).await;
-    assert_eq!(response(&result)["Outcome"], "DENY");
+    assert_eq!(response(&result)["Outcome"], "PASS");
     let requests = chime.requests();
     assert_eq!(requests.len(), 1);
-    assert_eq!(requests[0].json()["DeleteResource"], true);
+    let body = requests[0].json();
+    assert_eq!(body["DeleteResource"], false);
+    assert_eq!(body["ChannelMessage"]["Content"], "hello");
+    assert!(body["ChannelMessage"].get("SubChannelId").is_none());
 
     // Nothing to call back: the invocation fails, nothing is sent.
     for unusable in [
@@ -428,6 +461,26 @@ async fn malformed_events() {
         matches!(result, InvocationResult::Error { .. }),
         "{result:?}"
     );
+    // No ChannelArn (or one of another shape): the rules could run, but no
+    // callback can be addressed.
+    for no_channel in [
+        json!({"CallbackId": CALLBACK_ID, "ChannelMessage": {"MessageId": "m", "Content": "hi"}}),
+        json!({"CallbackId": CALLBACK_ID, "ChannelMessage": {"MessageId": "m", "ChannelArn": 7}}),
+    ] {
+        let result = api
+            .invoke(no_channel.to_string().as_bytes(), DEADLINE)
+            .await;
+        match &result {
+            InvocationResult::Error {
+                error_type,
+                message,
+            } => {
+                assert_eq!(error_type, "Chimeflow.UnusableEvent");
+                assert!(message.contains("ChannelArn"), "{message}");
+            }
+            other => panic!("{no_channel}: {other:?}"),
+        }
+    }
     assert_eq!(chime.requests().len(), 1, "no callback for unusable events");
 }
 
@@ -535,7 +588,7 @@ async fn personal_data_never_reaches_the_logs() {
         "203.0.113.77",
         "AKIAIOSFODNN7EXAMPLE",
     ];
-    let script = vec![Reply::throttled(), Reply::server(500), Reply::non_pending()];
+    let script = vec![Reply::throttled(), Reply::server(500), Reply::bad_request()];
     let (api, _chime, processor) = setup(script, &[("RUST_LOG", "trace")]).await;
     for (i, value) in pii.iter().enumerate() {
         let content = format!("hi, it's me: {value} thanks");

@@ -80,7 +80,8 @@ pub struct InvocationStats {
     pub waiting: usize,
 }
 
-/// The processor event for `message` of `channel_arn`, as facts.md shows it.
+/// The processor event for `message` of `channel_arn`, as the processor
+/// setup guide shows it (<https://docs.aws.amazon.com/chime-sdk/latest/dg/processor-setup.html>).
 pub fn event(state: &State, channel_arn: &str, message: &Message, callback_id: &str) -> Vec<u8> {
     let (content, metadata) = match &message.pending_edit {
         Some(edit) => (
@@ -101,12 +102,16 @@ pub fn event(state: &State, channel_arn: &str, message: &Message, callback_id: &
         "Persistence": message.persistence,
         "CreatedTimestamp": ids::iso8601(message.created),
         "LastUpdatedTimestamp": ids::iso8601(message.updated),
-        "LastEditedTimestamp": message
-            .pending_edit
-            .as_ref()
-            .and_then(|e| e.at)
-            .or(message.edited)
-            .map(ids::iso8601),
+        // Set on a plain send too, equal to CreatedTimestamp, as AWS's
+        // documented event shows it: only a later value marks an edit.
+        "LastEditedTimestamp": ids::iso8601(
+            message
+                .pending_edit
+                .as_ref()
+                .and_then(|e| e.at)
+                .or(message.edited)
+                .unwrap_or(message.created)
+        ),
         "Sender": {"Arn": message.sender, "Name": sender.map(|u| u.name.clone())},
         "MessageAttributes": message.attributes,
         "SubChannelId": message.sub_channel_id,

@@ -21,7 +21,7 @@ pub struct State {
     /// Tags by resource ARN, in insertion order of keys.
     pub tags: BTreeMap<String, Vec<(String, String)>>,
     /// Every CallbackId handed to a processor: which message it is for.
-    /// Kept after resolution, so a late callback is told "non-pending".
+    /// Kept after resolution, so a late callback is told the message is not pending.
     pub callbacks: BTreeMap<String, CallbackTarget>,
     /// Idempotency: `operation|bearer|ClientRequestToken` to the ARN or
     /// message id the first request created.

@@ -98,21 +98,26 @@ async fn the_real_processor_takes_a_duplicate_delivery_in_its_stride() {
     let _processor = Processor::spawn(&world.emulator);
     let (message_id, _) = world.send("call me at alice@example.com").await;
     assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
-    // Both deliveries end as successful invocations: the second callback's
-    // "non-pending" answer means "already resolved" to the processor.
+    // One delivery resolves the message. The other's callback is refused
+    // (BadRequestException) on its first attempt: the processor cannot tell
+    // a duplicate from a refused request by the code alone, so it fails
+    // that invocation and Lambda's retries (then the failure destination)
+    // keep the event: nothing is dropped on a guess.
     let mut changes = world.emulator.changes();
     tokio::time::timeout(LONG, async {
-        while world.emulator.invocation_stats().succeeded < 2 {
+        loop {
+            let stats = world.emulator.invocation_stats();
+            if stats.succeeded + stats.failed >= 2 && stats.outstanding == 0 {
+                break;
+            }
             changes.changed().await.unwrap();
         }
     })
     .await
     .expect("both deliveries finished");
     let stats = world.emulator.invocation_stats();
-    assert_eq!(
-        (stats.succeeded, stats.failed, stats.outstanding),
-        (2, 0, 0)
-    );
+    assert_eq!(stats.succeeded, 1, "{stats:?}");
+    assert!(stats.failed >= 1, "{stats:?}");
     assert!(
         !content(&world, &message_id)
             .await

@@ -19,12 +19,11 @@ pub enum CallbackFailure {
     Connection,
     /// The attempt timed out.
     Timeout,
-    /// 400 BadRequestException; `non_pending` when the message says the
-    /// message is no longer pending (an earlier callback resolved it).
-    BadRequest {
-        /// The message was already resolved.
-        non_pending: bool,
-    },
+    /// 400 BadRequestException: the request was refused, or (after an
+    /// earlier attempt that may have landed) the message is no longer
+    /// pending. The service's message text is never read: AWS does not
+    /// document its wording.
+    BadRequest,
     /// 409 ConflictException: racing callbacks; another one won.
     Conflict,
     /// 403 ForbiddenException: no permission, or the 48-hour window passed,
@@ -40,6 +39,17 @@ pub enum CallbackFailure {
 }
 
 impl CallbackFailure {
+    /// Whether the failed attempt may still have been applied by the
+    /// service: it timed out, the connection broke, or the server failed
+    /// after receiving it. A later "not pending" answer is then most likely
+    /// the result of that very attempt.
+    pub fn may_have_landed(&self) -> bool {
+        matches!(
+            self,
+            CallbackFailure::Server { .. } | CallbackFailure::Connection | CallbackFailure::Timeout
+        )
+    }
+
     /// Whether another attempt may succeed.
     pub fn is_retryable(&self) -> bool {
         matches!(
@@ -58,8 +68,7 @@ impl CallbackFailure {
             CallbackFailure::Server { status } => format!("ServerError{status}"),
             CallbackFailure::Connection => "Connection".into(),
             CallbackFailure::Timeout => "Timeout".into(),
-            CallbackFailure::BadRequest { non_pending: true } => "BadRequest(non-pending)".into(),
-            CallbackFailure::BadRequest { non_pending: false } => "BadRequest".into(),
+            CallbackFailure::BadRequest => "BadRequest".into(),
             CallbackFailure::Conflict => "Conflict".into(),
             CallbackFailure::Forbidden => "Forbidden".into(),
             CallbackFailure::Other { code, .. } => code.clone(),

@@ -1,4 +1,17 @@
 //! Calling back exactly once: retries with backoff inside the deadline.
+//!
+//! Every decision rests on the error code and on what earlier attempts of
+//! this invocation did, never on an error message's wording (AWS documents
+//! none). The table, and the AWS behaviour each row assumes
+//! (docs/aws-semantics.md has the sources):
+//!
+//! | answer | first attempt, or none before may have landed | after an attempt that may have landed |
+//! |---|---|---|
+//! | 409 Conflict | already resolved (a racing callback won) | already resolved |
+//! | 400 BadRequest | rejected: the invocation fails, Lambda retries, then the failure destination keeps the event | already resolved (by that attempt) |
+//! | 403 Forbidden | rejected (permission, or past the 48-hour window) | already resolved (by that attempt) |
+//! | 429, 5xx, timeout, connection | retried with backoff until the deadline | same |
+//! | anything else | rejected | rejected |
 
 use std::time::{Duration, Instant};
 
@@ -107,6 +120,9 @@ pub async fn deliver<C: Callback>(
 ) -> Delivery {
     let deadline = deadline.checked_sub(policy.margin).unwrap_or(deadline);
     let mut attempts = 0;
+    // Whether an earlier attempt may have been applied (see
+    // `CallbackFailure::may_have_landed`).
+    let mut may_have_landed = false;
     loop {
         let now = Instant::now();
         let Some(remaining) = deadline
@@ -127,15 +143,16 @@ pub async fn deliver<C: Callback>(
             Err(failure) => failure,
         };
         match &failure {
-            CallbackFailure::BadRequest { non_pending: true } | CallbackFailure::Conflict => {
+            CallbackFailure::Conflict => {
                 return Delivery::AlreadyResolved {
                     attempts,
                     answer: failure,
                 };
             }
-            // Forbidden right away is a permission problem; after an
-            // earlier attempt it is the answer to a message resolved by it.
-            CallbackFailure::Forbidden if attempts > 1 => {
+            // Refused right away, it is the answer to this request; after an
+            // attempt that may have landed, it is the answer to a message
+            // that attempt resolved.
+            CallbackFailure::BadRequest | CallbackFailure::Forbidden if may_have_landed => {
                 return Delivery::AlreadyResolved {
                     attempts,
                     answer: failure,
@@ -144,6 +161,7 @@ pub async fn deliver<C: Callback>(
             retryable if retryable.is_retryable() => {}
             _ => return Delivery::Rejected { attempts, failure },
         }
+        may_have_landed |= failure.may_have_landed();
         let delay = policy.delay(attempts - 1);
         if Instant::now() + delay >= deadline {
             return Delivery::Exhausted {
@@ -236,10 +254,34 @@ mod tests {
                 |d| matches!(d, Delivery::Delivered { .. }),
                 2,
             ),
+            // A refusal on the first attempt is the answer to this request.
             (
-                vec![Err(BadRequest { non_pending: true })],
-                |d| matches!(d, Delivery::AlreadyResolved { .. }),
+                vec![Err(BadRequest)],
+                |d| matches!(d, Delivery::Rejected { .. }),
                 1,
+            ),
+            // After an attempt that may have landed, it is that attempt's doing.
+            (
+                vec![Err(Timeout), Err(BadRequest)],
+                |d| matches!(d, Delivery::AlreadyResolved { .. }),
+                2,
+            ),
+            (
+                vec![Err(Server { status: 503 }), Err(BadRequest)],
+                |d| matches!(d, Delivery::AlreadyResolved { .. }),
+                2,
+            ),
+            // A throttled attempt was never applied: a refusal after it is not
+            // explained by it.
+            (
+                vec![Err(Throttled), Err(BadRequest)],
+                |d| matches!(d, Delivery::Rejected { .. }),
+                2,
+            ),
+            (
+                vec![Err(Throttled), Err(Forbidden)],
+                |d| matches!(d, Delivery::Rejected { .. }),
+                2,
             ),
             (
                 vec![Err(Conflict)],
@@ -257,9 +299,9 @@ mod tests {
                 2,
             ),
             (
-                vec![Err(BadRequest { non_pending: false })],
-                |d| matches!(d, Delivery::Rejected { .. }),
-                1,
+                vec![Err(Connection), Err(Conflict)],
+                |d| matches!(d, Delivery::AlreadyResolved { .. }),
+                2,
             ),
         ];
         for (answers, expected, calls) in cases {

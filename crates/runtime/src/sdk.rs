@@ -139,11 +139,7 @@ fn classify(error: SdkError<ChannelFlowCallbackError, HttpResponse>) -> Callback
                 | ChannelFlowCallbackError::ServiceUnavailableException(_) => {
                     CallbackFailure::Server { status }
                 }
-                ChannelFlowCallbackError::BadRequestException(_) => CallbackFailure::BadRequest {
-                    non_pending: error
-                        .message()
-                        .is_some_and(|m| m.to_ascii_lowercase().contains("non-pending")),
-                },
+                ChannelFlowCallbackError::BadRequestException(_) => CallbackFailure::BadRequest,
                 ChannelFlowCallbackError::ConflictException(_) => CallbackFailure::Conflict,
                 ChannelFlowCallbackError::ForbiddenException(_) => CallbackFailure::Forbidden,
                 _ if status == 429 => CallbackFailure::Throttled,

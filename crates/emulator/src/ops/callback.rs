@@ -1,7 +1,10 @@
 //! ChannelFlowCallback: the processor's answer. No bearer. The CallbackId
 //! must be one handed to a processor for this channel and message; a
-//! callback for a message already resolved is answered 400 "non-pending",
-//! as the service does. A deny (`DeleteResource: true`) drops a new message
+//! callback for a message already resolved is answered with the modelled
+//! BadRequestException (the code seen from the service; its wording is
+//! not documented, and no client should read it). No size limit beyond the
+//! model's own is enforced: the model sets no maximum on Content and no
+//! total for MessageAttributes, and the router validates the model. A deny (`DeleteResource: true`) drops a new message
 //! (the service does not store denied messages, so not even its status is
 //! kept) and drops a pending edit, leaving the last sent version; anything
 //! else makes it SENT with the fields the processor sent.
@@ -14,25 +17,6 @@ use super::Input;
 use crate::error::ApiError;
 use crate::ids;
 use crate::shared::Shared;
-
-/// Message attributes may hold at most 1 KB in total (keys and values).
-fn attributes_size(attributes: &Value) -> usize {
-    attributes
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(key, value)| {
-            key.len()
-                + value["StringValues"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .map(str::len)
-                    .sum::<usize>()
-        })
-        .sum()
-}
 
 pub(super) fn callback(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiError> {
     let injected = shared
@@ -51,16 +35,6 @@ pub(super) fn callback(shared: &Arc<Shared>, input: &Input) -> Result<Value, Api
         .unwrap_or(false);
     let update = input.value("ChannelMessage").cloned().unwrap_or_default();
     let message_id = update["MessageId"].as_str().unwrap_or_default();
-    if update["Content"].as_str().map_or(0, str::len) > 4096 {
-        return Err(ApiError::bad_request(
-            "ChannelMessage.Content: STANDARD messages hold at most 4 KB",
-        ));
-    }
-    if attributes_size(&update["MessageAttributes"]) > 1024 {
-        return Err(ApiError::bad_request(
-            "ChannelMessage.MessageAttributes: at most 1 KB in total",
-        ));
-    }
     let outcome;
     {
         let mut state = shared.state();
@@ -91,7 +65,7 @@ pub(super) fn callback(shared: &Arc<Shared>, input: &Input) -> Result<Value, Api
         });
         let Some(position) = position else {
             return Err(ApiError::bad_request(
-                "Unable to complete processing of non-pending message",
+                "the message is not pending: it was already resolved",
             ));
         };
         let now = ids::now();

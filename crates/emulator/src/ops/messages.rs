@@ -16,9 +16,18 @@ use crate::ids;
 use crate::shared::Shared;
 use crate::state::{CallbackTarget, Edit, Message, State};
 
-/// STANDARD content: at most 4 KB; CONTROL: at most 30 bytes, no metadata.
+/// The send-time size limits, which the service model lacks and the
+/// SendChannelMessage API reference states
+/// (<https://docs.aws.amazon.com/chime-sdk/latest/APIReference/API_messaging-chime_SendChannelMessage.html>):
+/// CONTROL messages "are limited to 30 bytes and do not contain metadata";
+/// STANDARD messages "can be up to 4KB in size", with no unit. The emulator
+/// reads the 4 KB in the most permissive way, 4096 UTF-16 code units (how
+/// Java counts a string), so that it never refuses a message Chime may
+/// accept: a processor must cope with everything Chime lets through.
+/// The callback has no such limit here: its model has none.
 fn check_size(kind: &str, content: Option<&str>, metadata: Option<&str>) -> Result<(), ApiError> {
     let bytes = content.map_or(0, str::len);
+    let units = content.map_or(0, |c| c.encode_utf16().count());
     if kind == "CONTROL" {
         if bytes > 30 {
             return Err(ApiError::bad_request(
@@ -30,9 +39,10 @@ fn check_size(kind: &str, content: Option<&str>, metadata: Option<&str>) -> Resu
                 "Metadata: CONTROL messages carry no metadata",
             ));
         }
-    } else if bytes > 4096 {
+    } else if units > 4096 {
         return Err(ApiError::bad_request(
-            "Content: STANDARD messages hold at most 4 KB",
+            "Content: STANDARD messages can be up to 4KB in size (SendChannelMessage); \
+             the emulator counts 4096 UTF-16 code units",
         ));
     }
     Ok(())
