@@ -36,6 +36,7 @@ fn the_documented_fixtures_exist() {
         "lex-reply.json",
         "with-pii.json",
         "with-profanity.json",
+        "odd-shapes.json",
     ] {
         assert!(
             names.iter().any(|n| n == expected),
@@ -89,13 +90,44 @@ fn every_fixture_answers_within_the_limits() {
     for (name, bytes) in fixtures() {
         let event = ProcessorEvent::from_slice(&bytes).unwrap();
         let outcome = processor.process(&event).unwrap();
-        let result = outcome.callback.validate();
-        if name == "minimal.json" {
-            // The minimal event carries no ChannelArn: only that is missing.
-            let fields: Vec<_> = result.unwrap_err().0.into_iter().map(|v| v.field).collect();
-            assert_eq!(fields, ["ChannelArn"]);
-        } else {
-            assert_eq!(result, Ok(()), "{name}");
-        }
+        assert_eq!(outcome.callback.validate(), Ok(()), "{name}");
+        assert_eq!(outcome.no_callback, None, "{name}");
     }
+}
+
+#[test]
+fn odd_shapes_are_set_aside_and_the_message_still_moderated() {
+    let processor = chimeflow_rules::Config::embedded()
+        .unwrap()
+        .into_processor();
+    let bytes = fixtures()
+        .into_iter()
+        .find(|(name, _)| name == "odd-shapes.json")
+        .unwrap()
+        .1;
+    let event = ProcessorEvent::from_slice(&bytes).unwrap();
+    let outcome = processor.process(&event).unwrap();
+    // The email is redacted: the message went through the rules.
+    assert_eq!(outcome.decision.as_str(), "UPDATE");
+    let body = &outcome.callback.channel_message;
+    assert!(!body.content.as_deref().unwrap().contains("@example.com"));
+    // What did not fit its shape is not echoed, and the notes say so.
+    assert_eq!(body.sub_channel_id, None);
+    assert_eq!(body.content_type, None);
+    // (The tag rule adds its own attribute; the received list is not echoed.)
+    let attributes = body.message_attributes.clone().unwrap_or_default();
+    assert!(!attributes.contains_key("topic") && !attributes.contains_key("Name"));
+    assert!(body.metadata.as_deref().unwrap().contains("ios-5.2"));
+    for field in ["Target", "MessageAttributes", "SubChannelId", "ContentType"] {
+        assert!(
+            outcome
+                .notes
+                .iter()
+                .any(|n| n.starts_with(&format!("ChannelMessage.{field}: set aside"))),
+            "{field}: {:?}",
+            outcome.notes
+        );
+    }
+    // Epoch-number timestamps, equal: a new message, not an edit.
+    assert!(!event.channel_message.is_edit());
 }

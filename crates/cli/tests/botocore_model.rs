@@ -49,7 +49,7 @@ fn callbacks_for_the_sample_events_match_the_model() {
     let mut files: Vec<String> = std::fs::read_dir(root().join("events"))
         .unwrap()
         .map(|e| format!("events/{}", e.unwrap().file_name().to_string_lossy()))
-        .filter(|p| p.ends_with(".json") && !p.ends_with("minimal.json"))
+        .filter(|p| p.ends_with(".json"))
         .collect();
     files.sort();
     let args: Vec<&str> = std::iter::once("process")
@@ -71,6 +71,13 @@ fn callbacks_at_the_limits_match_the_model() {
         event_line("edge", &"é".repeat(2048)),
         event_line(&"a".repeat(128), "x"),
         event_line("emoji", &"😀".repeat(1024)),
+        // Over 4 KB as received: echoed whole, which the model allows.
+        event_line("cjk", &"日本語".repeat(700)),
+        event_line("emoji-big", &"😀🎉".repeat(600)),
+        event_line(
+            "cjk-pii",
+            &format!("{} dana.reyes@example.com", "資料".repeat(900)),
+        ),
     ]
     .join("\n");
     let run = chimeflow(&["process"], input.as_bytes());

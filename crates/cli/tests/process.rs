@@ -62,6 +62,70 @@ fn sample_events_give_one_line_each_in_order() {
         .position(|f| f.ends_with("minimal.json"))
         .unwrap()];
     assert_eq!(minimal["Outcome"], "PASS");
+    // Fields of an undocumented shape are set aside, not fatal.
+    let odd = &lines[files
+        .iter()
+        .position(|f| f.ends_with("odd-shapes.json"))
+        .unwrap()];
+    assert_eq!(odd["Outcome"], "UPDATE", "{odd}");
+    assert!(
+        odd["Callback"]["ChannelMessage"]
+            .get("SubChannelId")
+            .is_none()
+    );
+}
+
+#[test]
+fn an_event_without_a_channel_arn_says_there_is_no_callback() {
+    let input = r#"{"CallbackId": "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f", "ChannelMessage": {"MessageId": "m1", "Content": "mail me at a@example.com"}}"#;
+    let run = chimeflow(&["process"], input.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = &run.lines()[0];
+    assert_eq!(line["Outcome"], "UPDATE", "the rules still ran: {line}");
+    assert!(
+        line.get("Callback").is_none(),
+        "no request is printed: {line}"
+    );
+    assert!(
+        line["NoCallback"].as_str().unwrap().contains("ChannelArn"),
+        "{line}"
+    );
+}
+
+#[test]
+fn large_clean_text_in_any_script_passes_unchanged() {
+    let texts = [
+        "今日はとても良い天気ですね。散歩に行きましょう。".repeat(84), // 2,016 characters, about 6 KB
+        "😀🎉👍🏽🚀".repeat(250),                                        // about 4.5 KB of emoji
+        "Bonjour 世界, привет мир, مرحبا 🌍. ".repeat(120),            // mixed scripts, about 6 KB
+        "漢字".repeat(1360),                                           // 8,160 bytes
+    ];
+    let input = texts.join("\n");
+    let run = chimeflow(&["process", "--text"], input.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines = run.lines();
+    assert_eq!(lines.len(), texts.len());
+    for (line, text) in lines.iter().zip(&texts) {
+        assert!(text.len() > 4096, "{} bytes", text.len());
+        assert_eq!(line["Outcome"], "PASS", "{} bytes: {line:?}", text.len());
+        assert_eq!(line["Callback"]["ChannelMessage"]["Content"], text.as_str());
+    }
+}
+
+#[test]
+fn pii_inside_a_large_cjk_message_is_redacted_not_denied() {
+    let filler = "会議の資料は共有フォルダにあります。".repeat(100); // about 5.4 KB
+    let text = format!("{filler} 連絡先: dana.reyes@example.com {filler}");
+    let run = chimeflow(&["process", "--text"], text.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = &run.lines()[0];
+    assert_eq!(line["Outcome"], "UPDATE", "{line}");
+    let sent = line["Callback"]["ChannelMessage"]["Content"]
+        .as_str()
+        .unwrap();
+    assert!(!sent.contains("dana.reyes@example.com"));
+    assert!(sent.starts_with(&filler) && sent.ends_with(&filler));
+    assert!(sent.len() <= text.len());
 }
 
 #[test]
@@ -153,7 +217,9 @@ fn bad_events_each_give_an_error_line() {
 
 #[test]
 fn errors_never_quote_the_content() {
-    let input = br#"{"CallbackId": "0123456789abcdef0123456789abcdef", "ChannelMessage": {"MessageId": "m", "Content": {"secret": "hunter2"}}}"#;
+    // An essential field of the wrong shape: an error line that names the
+    // field, never the value.
+    let input = br#"{"CallbackId": "0123456789abcdef0123456789abcdef", "ChannelMessage": {"MessageId": {"secret": "hunter2"}}}"#;
     let run = chimeflow(&["process"], input);
     assert_eq!(run.code, 1);
     assert!(
@@ -162,10 +228,21 @@ fn errors_never_quote_the_content() {
         run.stdout
     );
     assert!(!run.stderr.contains("hunter2"));
+    // Content of the wrong shape is set aside: the note names the field,
+    // never the value.
+    let input = br#"{"CallbackId": "0123456789abcdef0123456789abcdef", "ChannelMessage": {"MessageId": "m", "ChannelArn": "arn:aws:chime:us-east-1:1:app-instance/a/channel/c", "Content": {"secret": "hunter2"}}}"#;
+    let run = chimeflow(&["process"], input);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("ChannelMessage.Content: set aside"));
+    assert!(
+        !run.stdout.contains("hunter2") && !run.stdout.contains("secret"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
-fn a_megabyte_of_content_is_answered_within_the_limits() {
+fn a_megabyte_of_content_is_answered_within_the_model() {
     let content = "a".repeat(1 << 20);
     // Default rules: the length rule denies it first.
     let run = chimeflow(&["process"], event_line("big", &content).as_bytes());
@@ -174,7 +251,8 @@ fn a_megabyte_of_content_is_answered_within_the_limits() {
     assert_eq!(line["Outcome"], "DENY");
     assert!(run.stdout.len() < 4096, "the content is not echoed");
 
-    // No rules at all: the limit fallback denies it.
+    // No rules at all: what was received is echoed, whatever its size (the
+    // callback model sets no maximum on Content).
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.toml");
     std::fs::write(&empty, "").unwrap();
@@ -183,8 +261,13 @@ fn a_megabyte_of_content_is_answered_within_the_limits() {
         event_line("big", &content).as_bytes(),
     );
     let line = &run.lines()[0];
-    assert_eq!(line["Outcome"], "DENY");
-    assert_eq!(line["Reason"]["Rule"], "limits");
+    assert_eq!(line["Outcome"], "PASS");
+    assert_eq!(
+        line["Callback"]["ChannelMessage"]["Content"]
+            .as_str()
+            .map(str::len),
+        Some(1 << 20)
+    );
 }
 
 #[test]

@@ -17,7 +17,8 @@ What it does
 
 Options
   max_chars = (none)     maximum Unicode characters
-  max_bytes = (none)     maximum UTF-8 bytes (the service's own cap is 4096)
+  max_bytes = (none)     maximum UTF-8 bytes (AWS documents "up to 4KB"
+                         per message without a unit)
   max_lines = (none)     maximum lines
   action    = "deny"     "deny" or "truncate"
   suffix    = "…"        appended when truncating; counts toward the maxima
