@@ -18,7 +18,20 @@ transform, see expand_sam.py) and asserts:
   one on the function's errors;
 - the channel flow: the processor invoked ASYNC, FallbackAction a parameter
   defaulting to ABORT;
-- the environment: dry run not on by default, no empty endpoint override.
+- the environment: dry run not on by default, no empty endpoint override;
+- the AppInstance the stack creates: DeletionPolicy and UpdateReplacePolicy
+  Retain (deleting one deletes its users, channels and messages);
+- an existing AppInstance: its ARN built from the stack's own region and
+  account, and the Rules section, evaluated offline (cfn_rules.py) on
+  sample deployments, refusing one whose stated region or account is not
+  the stack's, and nothing on the default (create) path;
+- Chime's ProcessorInvocationFailure events (Chime could not invoke the
+  function at all): an enabled EventBridge rule on the default bus matching
+  them for this function, a target queue or topic of the template whose
+  policy lets only this rule send (aws:SourceArn), and an alarm on the
+  rule's TriggeredRules;
+- resource policies (queue, topic): no "*" principal, and a service
+  principal only with an aws:SourceArn condition.
 
 usage: check_template_security.py [TEMPLATE]      (default: template.yaml)
        check_template_security.py --self-test [TEMPLATE]
@@ -35,6 +48,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from cfn_rules import NotARuleFunction, refusals  # noqa: E402
 from expand_sam import expand, load_template  # noqa: E402
 
 PRINCIPAL = "messaging.chime.amazonaws.com"
@@ -48,6 +62,23 @@ PROCESSOR_ACTIONS = {
 APP_INSTANCE_ARN = re.compile(r"^arn:aws[a-z-]*:chime:[a-z0-9-]+:[0-9]{12}:app-instance/[-_a-zA-Z0-9]+$")
 APP_INSTANCE = "<app-instance>"
 SAMPLE_APP_INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/8e5a3c1b-7f2d-4b6a-9c0e-1d2f3a4b5c6d"
+# An existing AppInstance is given as these parameters (its ARN's fields).
+EXISTING_ID, EXISTING_REGION, EXISTING_ACCOUNT = "AppInstanceId", "AppInstanceRegion", "AppInstanceAccountId"
+SAMPLE_APP_INSTANCE_ID = "8e5a3c1b-7f2d-4b6a-9c0e-1d2f3a4b5c6d"
+# The stack's own region and account in the Rules scenarios, and others.
+STACK_REGION, STACK_ACCOUNT = "us-east-1", "111122223333"
+OTHER_REGION, OTHER_ACCOUNT = "eu-central-1", "444455556666"
+WILDCARD_IDS = ["*", "?", SAMPLE_APP_INSTANCE_ID + "/channel/x", "a:b", "a*"]
+# https://docs.aws.amazon.com/chime-sdk/latest/dg/event-bridge-events.html
+CHIME_SOURCE = "aws.chime"
+FLOW_STATUS = "Chime ChannelFlow Processing Status"
+INVOCATION_FAILURE = "ProcessorInvocationFailure"
+EVENTS_PRINCIPAL = "events.amazonaws.com"
+# EventBridge target kinds: the policy resource, its list of targets, the action.
+EVENT_TARGETS = {
+    "AWS::SQS::Queue": ("AWS::SQS::QueuePolicy", "Queues", "sqs:SendMessage"),
+    "AWS::SNS::Topic": ("AWS::SNS::TopicPolicy", "Topics", "sns:Publish"),
+}
 WILDCARD_APP_INSTANCES = [
     "*",
     "arn:aws:chime:us-east-1:111122223333:app-instance/*",
@@ -122,6 +153,27 @@ def app_instance_expression(template, value):
     if key == "Fn::If":
         branches = [app_instance_expression(template, b) for b in arg[1:]]
         return APP_INSTANCE if all(b == APP_INSTANCE for b in branches) else None
+    if key == "Fn::Sub" and isinstance(arg, str):
+        return APP_INSTANCE if app_instance_from_id(template, arg) else None
+    return None
+
+
+def app_instance_from_id(template, text):
+    """The ID parameter when `text` is the ARN of an AppInstance in the
+    stack's own partition, region and account, with a parameter for its ID
+    constrained to IDs (no wildcard, no path); else None."""
+    match = re.fullmatch(
+        r"arn:\$\{AWS::Partition\}:chime:\$\{AWS::Region\}:\$\{AWS::AccountId\}:app-instance/\$\{([A-Za-z0-9]+)\}",
+        text,
+    )
+    if not match:
+        return None
+    pattern = template.get("Parameters", {}).get(match.group(1), {}).get("AllowedPattern")
+    if pattern is None:
+        return None
+    accepts = lambda value: re.search(pattern, value) is not None  # noqa: E731
+    if accepts(SAMPLE_APP_INSTANCE_ID) and not any(accepts(w) for w in WILDCARD_IDS):
+        return match.group(1)
     return None
 
 
@@ -178,6 +230,30 @@ def check_policies(template, findings):
             if statement.get("Effect") == "Allow":
                 for resource in as_list(statement.get("Resource", [])):
                     findings.check(resource != "*", f"{where}: Allow on Resource '*'")
+            if "Principal" in statement and statement.get("Effect") == "Allow":
+                check_principal(findings, where, statement)
+
+
+def check_principal(findings, where, statement):
+    """A resource policy grants no one at large, and a service only on
+    behalf of a named resource (aws:SourceArn: no confused deputy)."""
+    principal = statement["Principal"]
+    everyone = principal == "*" or (isinstance(principal, dict) and "*" in as_list(principal.get("AWS", [])))
+    findings.check(not everyone, f"{where}: Allow to Principal '*'")
+    if isinstance(principal, dict) and "Service" in principal:
+        findings.check(
+            source_arn_condition(statement) is not None,
+            f"{where}: Allow to {principal['Service']} without an aws:SourceArn condition (any rule or resource could use it)",
+        )
+
+
+def source_arn_condition(statement):
+    """The aws:SourceArn an Allow statement is limited to, if any."""
+    for operator in ("ArnEquals", "ArnLike", "StringEquals"):
+        value = statement.get("Condition", {}).get(operator, {}).get("aws:SourceArn")
+        if value is not None:
+            return value
+    return None
 
 
 def check_function(template, findings, function_name, function):
@@ -327,6 +403,151 @@ def check_flow(template, findings, function_name):
             )
 
 
+def check_retained(template, findings):
+    """A created AppInstance outlives the stack and any replacement."""
+    for name, resource in resources_of(template, "AWS::Chime::AppInstance").items():
+        for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
+            findings.check(
+                resource.get(policy) == "Retain",
+                f"{name}: {policy} {resource.get(policy)!r}, expected 'Retain' "
+                "(deleting an AppInstance deletes its users, channels and messages)",
+            )
+
+
+def check_rules(template, findings):
+    """The Rules section refuses an existing AppInstance outside the stack's
+    region or account before anything is created, and lets the defaults
+    (a new AppInstance) through. Evaluated on sample deployments."""
+    parameters = template.get("Parameters", {})
+    missing = [p for p in (EXISTING_ID, EXISTING_REGION, EXISTING_ACCOUNT) if p not in parameters]
+    if not findings.check(not missing, f"Parameters: {missing} missing (an existing AppInstance's ID, region, account)"):
+        return
+    existing = {EXISTING_ID: SAMPLE_APP_INSTANCE_ID, EXISTING_REGION: STACK_REGION, EXISTING_ACCOUNT: STACK_ACCOUNT}
+    scenarios = [
+        ("the defaults (a new AppInstance)", {}, False),
+        ("an existing AppInstance in the stack's region and account", existing, False),
+        ("an existing AppInstance in another region", {**existing, EXISTING_REGION: OTHER_REGION}, True),
+        ("an existing AppInstance in another account", {**existing, EXISTING_ACCOUNT: OTHER_ACCOUNT}, True),
+        ("an existing AppInstance's region without its ID", {EXISTING_REGION: STACK_REGION}, True),
+        ("an existing AppInstance's account without its ID", {EXISTING_ACCOUNT: STACK_ACCOUNT}, True),
+    ]
+    for description, values, refuse in scenarios:
+        for name, value in values.items():
+            pattern = parameters[name].get("AllowedPattern")
+            findings.check(
+                pattern is None or re.search(pattern, value),
+                f"Parameters/{name}: AllowedPattern refuses {value!r}, a valid value",
+            )
+        try:
+            refused = refusals(template, values, region=STACK_REGION, account=STACK_ACCOUNT)
+        except NotARuleFunction as error:
+            findings.check(False, f"Rules: {error}")
+            return
+        if refuse:
+            findings.check(refused, f"Rules: {description} is not refused (deploying it fails only when Chime invokes)")
+        else:
+            findings.check(not refused, f"Rules: {description} is refused: {refused}")
+
+
+def pattern_values(pattern, key):
+    value = pattern.get(key)
+    return value if isinstance(value, list) else None
+
+
+def invocation_failure_rules(template, function_name):
+    """The EventBridge rules that match Chime's ProcessorInvocationFailure
+    events for this function."""
+    matching = {}
+    for name, rule in resources_of(template, "AWS::Events::Rule").items():
+        properties = rule.get("Properties", {})
+        pattern = properties.get("EventPattern", {})
+        detail = pattern.get("detail", {}) if isinstance(pattern, dict) else {}
+        processors = detail.get("processorResourceArn", [])
+        if (
+            pattern_values(pattern, "source") == [CHIME_SOURCE]
+            and pattern_values(pattern, "detail-type") == [FLOW_STATUS]
+            and pattern_values(detail, "eventType") == [INVOCATION_FAILURE]
+            and isinstance(processors, list)
+            and processors
+            and all(refers_to(p, function_name) for p in processors)
+            and properties.get("State", "ENABLED") == "ENABLED"
+            and properties.get("EventBusName", "default") == "default"
+        ):
+            matching[name] = properties
+    return matching
+
+
+def check_invocation_failures(template, findings, function_name):
+    """Chime's invocation failures (the function never runs) reach a queue
+    or topic of the template, and an alarm."""
+    rules = invocation_failure_rules(template, function_name)
+    if not findings.check(
+        rules,
+        f"{function_name}: no enabled EventBridge rule on the default bus matches source {CHIME_SOURCE!r}, "
+        f"detail-type {FLOW_STATUS!r}, eventType {INVOCATION_FAILURE!r} for it",
+    ):
+        return
+    for rule_name, properties in rules.items():
+        delivered = False
+        for target in properties.get("Targets", []):
+            findings.check("RoleArn" not in target, f"{rule_name}: target {target.get('Id')} has a RoleArn (SQS and SNS targets use their resource policy)")
+            for kind, (policy_kind, list_key, action) in EVENT_TARGETS.items():
+                for destination in resources_of(template, kind):
+                    if refers_to(target.get("Arn"), destination):
+                        delivered |= allows_rule(template, findings, rule_name, destination, policy_kind, list_key, action)
+        findings.check(
+            delivered,
+            f"{rule_name}: no SQS queue or SNS topic target of the template whose policy lets {EVENTS_PRINCIPAL} send for this rule",
+        )
+        findings.check(
+            any(
+                a["Properties"].get("Namespace") == "AWS/Events"
+                and a["Properties"].get("MetricName") == "TriggeredRules"
+                and any(
+                    d.get("Name") == "RuleName" and refers_to(d.get("Value"), rule_name)
+                    for d in a["Properties"].get("Dimensions", [])
+                )
+                and fires_on_one(a["Properties"])
+                for a in resources_of(template, "AWS::CloudWatch::Alarm").values()
+            ),
+            f"{rule_name}: no alarm on its TriggeredRules (AWS/Events) firing on one event",
+        )
+
+
+def fires_on_one(alarm):
+    operator, threshold = alarm.get("ComparisonOperator"), alarm.get("Threshold")
+    return (operator, threshold) in (("GreaterThanThreshold", 0), ("GreaterThanOrEqualToThreshold", 1))
+
+
+def allows_rule(template, findings, rule_name, destination, policy_kind, list_key, action):
+    """Whether a policy of `destination` lets EventBridge send for this
+    rule: Allow, service principal, exactly the action, on the destination,
+    aws:SourceArn the rule."""
+    for policy in resources_of(template, policy_kind).values():
+        properties = policy.get("Properties", {})
+        if not any(refers_to(item, destination) for item in properties.get(list_key, [])):
+            continue
+        for statement in as_list(properties.get("PolicyDocument", {}).get("Statement", [])):
+            principal = statement.get("Principal", {})
+            if not (
+                statement.get("Effect") == "Allow"
+                and isinstance(principal, dict)
+                and as_list(principal.get("Service", [])) == [EVENTS_PRINCIPAL]
+            ):
+                continue
+            findings.check(
+                as_list(statement.get("Action", [])) == [action],
+                f"{policy_kind} of {destination}: {EVENTS_PRINCIPAL} gets {statement.get('Action')!r}, expected only {action}",
+            )
+            findings.check(
+                all(refers_to(r, destination) for r in as_list(statement.get("Resource", []))),
+                f"{policy_kind} of {destination}: {EVENTS_PRINCIPAL} allowed on {statement.get('Resource')!r}",
+            )
+            if refers_to(source_arn_condition(statement), rule_name):
+                return True
+    return False
+
+
 def check(sam_template):
     """The problems found in a SAM template (a dict), after expansion."""
     findings = Findings()
@@ -334,11 +555,14 @@ def check(sam_template):
     functions = resources_of(template, "AWS::Lambda::Function")
     findings.check(functions, "no Lambda function")
     check_policies(template, findings)
+    check_retained(template, findings)
+    check_rules(template, findings)
     for function_name, function in functions.items():
         check_function(template, findings, function_name, function)
         check_permission(template, findings, function_name)
         check_async(template, findings, function_name)
         check_flow(template, findings, function_name)
+        check_invocation_failures(template, findings, function_name)
     return findings.problems
 
 
@@ -360,6 +584,54 @@ def _callback_statement(template):
     return next(s for s in _role_statements(template) if s["Action"] == "chime:ChannelFlowCallback")
 
 
+GIVEN_APP_INSTANCE = "arn:${AWS::Partition}:chime:${AWS::Region}:${AWS::AccountId}:app-instance/${AppInstanceId}"
+
+
+def _given_app_instance_uses(template):
+    """Every place the template writes the given AppInstance's ARN."""
+    role_resource = _callback_statement(template)["Resource"]
+    return [
+        role_resource["Fn::Sub"][1]["Instance"],
+        _props(template, "ProcessorInvokePermission")["SourceArn"],
+        _props(template, "ChannelFlow")["AppInstanceArn"],
+    ]
+
+
+def _set_given_app_instance(template, arn):
+    for use in _given_app_instance_uses(template):
+        use["Fn::If"][2] = {"Fn::Sub": arn}
+
+
+def _arn_parameter_instead(template):
+    """The template as it was: one AppInstanceArn parameter, which no rule
+    can split into region and account."""
+    parameters = template["Parameters"]
+    for name in ("AppInstanceId", "AppInstanceRegion", "AppInstanceAccountId"):
+        parameters.pop(name)
+    parameters["AppInstanceArn"] = {
+        "Type": "String",
+        "Default": "",
+        "AllowedPattern": "^$|^arn:aws[a-z-]*:chime:[a-z0-9-]+:[0-9]{12}:app-instance/[-_a-zA-Z0-9]+$",
+    }
+    template.pop("Rules")
+    template["Conditions"]["CreateAppInstance"] = {"Fn::Equals": [{"Ref": "AppInstanceArn"}, ""]}
+    for use in _given_app_instance_uses(template):
+        use["Fn::If"][2] = {"Ref": "AppInstanceArn"}
+    template["Outputs"]["AppInstanceArn"]["Value"]["Fn::If"][2] = {"Ref": "AppInstanceArn"}
+
+
+def _assertions(template, rule):
+    return template["Rules"][rule]["Assertions"]
+
+
+def _failure_pattern(template):
+    return _props(template, "InvocationFailureRule")["EventPattern"]
+
+
+def _queue_statement(template):
+    return _props(template, "FailedEventsQueuePolicy")["PolicyDocument"]["Statement"][0]
+
+
 MUTATIONS = [
     ("no SourceArn", lambda t: _props(t, "ProcessorInvokePermission").pop("SourceArn"), "SourceArn"),
     ("no SourceAccount", lambda t: _props(t, "ProcessorInvokePermission").pop("SourceAccount"), "SourceAccount"),
@@ -375,8 +647,13 @@ MUTATIONS = [
     ("callback on every app instance", lambda t: _callback_statement(t).update(
         Resource={"Fn::Sub": "arn:aws:chime:${AWS::Region}:${AWS::AccountId}:app-instance/*"}), "not the app instance's channels"),
     ("callback on the app instance, not its channels", lambda t: _callback_statement(t).update(
-        Resource={"Fn::If": ["CreateAppInstance", {"Fn::GetAtt": ["AppInstance", "AppInstanceArn"]}, {"Ref": "AppInstanceArn"}]}), "not the app instance's channels"),
-    ("an unconstrained AppInstanceArn parameter", lambda t: t["Parameters"]["AppInstanceArn"].pop("AllowedPattern"), "not the app instance"),
+        Resource={"Fn::If": ["CreateAppInstance", {"Fn::GetAtt": ["AppInstance", "AppInstanceArn"]}, {"Fn::Sub": GIVEN_APP_INSTANCE}]}),
+        "not the app instance's channels"),
+    ("an unconstrained AppInstanceId parameter", lambda t: t["Parameters"]["AppInstanceId"].pop("AllowedPattern"), "not the app instance"),
+    ("an AppInstanceId that takes paths", lambda t: t["Parameters"]["AppInstanceId"].update(AllowedPattern="^$|^[-_/a-zA-Z0-9]+$"), "not the app instance"),
+    ("an existing AppInstance in a fixed region", lambda t: _set_given_app_instance(
+        t, "arn:${AWS::Partition}:chime:us-west-2:${AWS::AccountId}:app-instance/${AppInstanceId}"), "not the app instance"),
+    ("an existing AppInstance given as an ARN", lambda t: _arn_parameter_instead(t), "missing"),
     ("SAM's generated role", lambda t: _props(t, "ProcessorFunction").pop("Role"), "managed policies"),
     ("no destination", lambda t: _props(t, "ProcessorFunction")["EventInvokeConfig"].pop("DestinationConfig"), "OnFailure"),
     ("4-day queue", lambda t: _props(t, "FailedEventsQueue").update(MessageRetentionPeriod=345600), "14 days"),
@@ -388,6 +665,46 @@ MUTATIONS = [
     ("dry run deployed", lambda t: _props(t, "ProcessorFunction")["Environment"]["Variables"].update(CHIMEFLOW_DRY_RUN="1"), "CHIMEFLOW_DRY_RUN"),
     ("empty endpoint override", lambda t: _props(t, "ProcessorFunction")["Environment"]["Variables"].update(
         AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING=""), "empty string"),
+    # The AppInstance outlives the stack.
+    ("AppInstance deleted with the stack", lambda t: t["Resources"]["AppInstance"].pop("DeletionPolicy"), "DeletionPolicy"),
+    ("AppInstance DeletionPolicy Delete", lambda t: t["Resources"]["AppInstance"].update(DeletionPolicy="Delete"), "DeletionPolicy"),
+    ("AppInstance deleted on replacement", lambda t: t["Resources"]["AppInstance"].pop("UpdateReplacePolicy"), "UpdateReplacePolicy"),
+    # The Rules section.
+    ("no Rules", lambda t: t.pop("Rules"), "another region is not refused"),
+    ("no region assertion", lambda t: _assertions(t, "ExistingAppInstanceInThisRegionAndAccount").pop(0), "another region is not refused"),
+    ("no account assertion", lambda t: _assertions(t, "ExistingAppInstanceInThisRegionAndAccount").pop(1), "another account is not refused"),
+    ("a region assertion that always holds", lambda t: _assertions(t, "ExistingAppInstanceInThisRegionAndAccount")[0].update(
+        Assert={"Fn::Equals": [{"Ref": "AWS::Region"}, {"Ref": "AWS::Region"}]}), "another region is not refused"),
+    ("a rule that fires when the stack creates the AppInstance", lambda t: t["Rules"]["ExistingAppInstanceInThisRegionAndAccount"].pop("RuleCondition"),
+        "the defaults (a new AppInstance) is refused"),
+    ("Fn::Split in a rule", lambda t: _assertions(t, "ExistingAppInstanceInThisRegionAndAccount")[0].update(
+        Assert={"Fn::Equals": [{"Fn::Select": [3, {"Fn::Split": [":", {"Ref": "AppInstanceId"}]}]}, {"Ref": "AWS::Region"}]}),
+        "Fn::Select is not a rule function"),
+    ("a region without an ID creates an AppInstance", lambda t: t["Rules"].pop("AppInstanceLocationOnlyWithId"), "region without its ID is not refused"),
+    ("an AppInstanceRegion pattern that refuses regions", lambda t: t["Parameters"]["AppInstanceRegion"].update(AllowedPattern="^$"), "AllowedPattern refuses"),
+    # Chime's invocation failures: rule, target, queue policy, alarm.
+    ("no invocation failure rule", lambda t: [t["Resources"].pop(n) for n in ("InvocationFailureRule", "FailedEventsQueuePolicy", "InvocationFailureAlarm")],
+        INVOCATION_FAILURE),
+    ("a rule on another detail-type", lambda t: _failure_pattern(t).update({"detail-type": ["Chime ChannelFlow Status"]}), INVOCATION_FAILURE),
+    ("a rule on another source", lambda t: _failure_pattern(t).update(source=["aws.lambda"]), INVOCATION_FAILURE),
+    ("a rule on another event type", lambda t: _failure_pattern(t)["detail"].update(eventType=["ProcessorInvocationSuccess"]), INVOCATION_FAILURE),
+    ("a rule for another function", lambda t: _failure_pattern(t)["detail"].update(
+        processorResourceArn=["arn:aws:lambda:us-east-1:111122223333:function:other"]), INVOCATION_FAILURE),
+    ("a disabled rule", lambda t: _props(t, "InvocationFailureRule").update(State="DISABLED"), INVOCATION_FAILURE),
+    ("a rule without target", lambda t: _props(t, "InvocationFailureRule").update(Targets=[]), "no SQS queue or SNS topic target"),
+    ("a target with a role", lambda t: _props(t, "InvocationFailureRule")["Targets"][0].update(
+        RoleArn={"Fn::GetAtt": ["ProcessorRole", "Arn"]}), "RoleArn"),
+    ("no queue policy", lambda t: t["Resources"].pop("FailedEventsQueuePolicy"), "no SQS queue or SNS topic target"),
+    ("a queue policy for any rule", lambda t: _queue_statement(t).pop("Condition"), "without an aws:SourceArn condition"),
+    ("a queue policy for another rule", lambda t: _queue_statement(t).update(
+        Condition={"ArnEquals": {"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/other"}}}),
+        "no SQS queue or SNS topic target"),
+    ("a queue policy to everyone", lambda t: _queue_statement(t).update(Principal="*"), "Principal '*'"),
+    ("a queue policy granting sqs:*", lambda t: _queue_statement(t).update(Action="sqs:*"), "wildcard action"),
+    ("a queue policy granting more", lambda t: _queue_statement(t).update(Action=["sqs:SendMessage", "sqs:ReceiveMessage"]), "expected only sqs:SendMessage"),
+    ("no invocation failure alarm", lambda t: t["Resources"].pop("InvocationFailureAlarm"), "TriggeredRules"),
+    ("an alarm on the wrong metric", lambda t: _props(t, "InvocationFailureAlarm").update(MetricName="Invocations"), "TriggeredRules"),
+    ("an alarm that needs ten events", lambda t: _props(t, "InvocationFailureAlarm").update(Threshold=10), "TriggeredRules"),
 ]
 
 
