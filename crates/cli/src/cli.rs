@@ -50,10 +50,17 @@ pub enum Command {
 ///    "Callback": {"ChannelArn": "…", "CallbackId": "…", "DeleteResource": false,
 ///                 "ChannelMessage": {...}}}
 ///
-/// DENY outcomes add "Reason" ({"Rule", "Reason"}); limit fallbacks add
-/// "Notes". Findings give rule, category and byte span in the original
-/// content, never the matched text. An event that cannot be used gives
-/// {"Error": "…", "Input": "FILE:LINE"} on its line and processing goes on.
+/// DENY outcomes add "Reason" ({"Rule", "Reason"}); limit fallbacks and
+/// fields set aside (a known field of an undocumented shape) add "Notes".
+/// An event without a ChannelArn cannot be called back: its line has no
+/// "Callback" but "NoCallback", saying why. Findings give rule, category and
+/// byte span in the original content, never the matched text. An event that
+/// cannot be used gives {"Error": "…", "Input": "FILE:LINE"} on its line and
+/// processing goes on.
+///
+/// --format human prints a block per event instead, for a person: the text
+/// with each finding highlighted (colour on a terminal unless NO_COLOR is
+/// set, «…» otherwise), the findings, what would be sent and any notes.
 ///
 /// Exit status: 0 when every event was processed, 1 when any event was an
 /// error line, 2 when the configuration is bad or an input cannot be read.
@@ -62,6 +69,7 @@ pub enum Command {
     chimeflow process events/with-pii.json\n  \
     chimeflow process events/*.json --pretty\n  \
     echo 'call me at 555-867-5309' | chimeflow process --text\n  \
+    echo 'call me at 555-867-5309' | chimeflow process --text --format human\n  \
     chimeflow process --config my-rules.toml events.jsonl > outcomes.jsonl")]
 pub struct ProcessArgs {
     /// Event files (JSON or JSON Lines); `-` or nothing reads standard input.
@@ -77,8 +85,22 @@ pub struct ProcessArgs {
     pub text: bool,
 
     /// Indent each outcome over several lines (no longer JSON Lines).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub pretty: bool,
+
+    /// `json`: one JSON line per event (the contract scripts rely on).
+    /// `human`: a block per event with the findings highlighted in the text.
+    #[arg(long, short = 'f', value_enum, default_value_t = ProcessFormat::Json, value_name = "FORMAT")]
+    pub format: ProcessFormat,
+}
+
+/// How `chimeflow process` prints outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProcessFormat {
+    /// One JSON line per event.
+    Json,
+    /// A block per event for a person, findings highlighted in the text.
+    Human,
 }
 
 /// Validate a configuration and list the rules it builds.

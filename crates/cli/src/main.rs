@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod failure;
 mod flows;
+mod human;
 mod input;
 mod local;
 mod messages;

@@ -148,7 +148,7 @@ fn scalar(value: &Value) -> String {
 /// every other control character (ESC among them) and the bidi overrides
 /// and isolates (U+202A-202E, U+2066-2069), which could rewrite or reorder
 /// what the terminal shows, become a visible `\u{…}` escape.
-fn visible(text: &str) -> String {
+pub fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

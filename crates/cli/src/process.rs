@@ -9,8 +9,9 @@ use chimeflow_rules::Config;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::cli::ProcessArgs;
+use crate::cli::{ProcessArgs, ProcessFormat};
 use crate::failure::Failure;
+use crate::human::{self, Style};
 use crate::input::{self, Input, Piece};
 use crate::synthetic::text_event;
 
@@ -51,9 +52,11 @@ pub fn run(args: &ProcessArgs) -> Result<ExitCode, Failure> {
     let progress = progress_bar(split.iter().map(Vec::len).sum());
 
     let stdout = std::io::stdout();
+    let style = Style::detect(stdout.is_terminal());
     let mut out = Output {
         writer: BufWriter::new(stdout.lock()),
         pretty: args.pretty,
+        human: (args.format == ProcessFormat::Human).then_some(style),
     };
     let mut any_error = false;
     for (index, (input, pieces)) in inputs.iter().zip(&split).enumerate() {
@@ -83,7 +86,7 @@ pub fn run(args: &ProcessArgs) -> Result<ExitCode, Failure> {
             };
             let written = match event {
                 Ok(event) => match processor_outcome(&processor, &event) {
-                    Ok(line) => out.write(&line),
+                    Ok(line) => out.outcome(&origin, &event, &line),
                     Err(message) => {
                         any_error = true;
                         out.error(message, &origin)
@@ -131,9 +134,27 @@ fn progress_bar(total: usize) -> ProgressBar {
 struct Output<W: Write> {
     writer: W,
     pretty: bool,
+    /// `--format human`, with its style.
+    human: Option<Style>,
 }
 
 impl<W: Write> Output<W> {
+    fn outcome(
+        &mut self,
+        origin: &str,
+        event: &ProcessorEvent,
+        outcome: &chimeflow_core::Outcome,
+    ) -> Result<(), Failure> {
+        match self.human {
+            Some(style) => self.text(&human::outcome_block(origin, event, outcome, style)),
+            None => self.write(outcome),
+        }
+    }
+
+    fn text(&mut self, block: &str) -> Result<(), Failure> {
+        self.writer.write_all(block.as_bytes()).or_else(closed_pipe)
+    }
+
     fn write(&mut self, value: &impl Serialize) -> Result<(), Failure> {
         let result = if self.pretty {
             serde_json::to_writer_pretty(&mut self.writer, value)
@@ -147,6 +168,9 @@ impl<W: Write> Output<W> {
     }
 
     fn error(&mut self, error: String, input: &str) -> Result<(), Failure> {
+        if let Some(style) = self.human {
+            return self.text(&human::error_block(input, &error, style));
+        }
         self.write(&ErrorLine { error, input })
     }
 
