@@ -973,6 +973,11 @@ pub enum SortOrder {
 /// leaves the last sent version, so an --edit the processor denies ends
 /// SENT with the previous content.
 ///
+/// On a terminal (standard output and error both), the status lines give
+/// way to a spinner showing the status and the time waited, and one line
+/// per change ("PENDING → SENT after 0.42 s"); the first and last JSON
+/// lines stay. Piped or captured, the output is JSON lines only.
+///
 /// Exit status: 0 when the message reached a final status (whichever it is:
 /// read the last line), 1 when --timeout passed first or a call failed.
 #[derive(Debug, Args)]

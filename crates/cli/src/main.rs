@@ -17,6 +17,7 @@ mod process;
 mod rules_cmd;
 mod shapes;
 mod synthetic;
+mod watch_progress;
 
 use std::process::ExitCode;
 

@@ -21,6 +21,7 @@ use crate::cli::{
 use crate::failure::Failure;
 use crate::output;
 use crate::shapes::{self, Obj};
+use crate::watch_progress::WatchProgress;
 
 pub fn run(args: &MessagesArgs) -> Result<ExitCode, Failure> {
     aws::block_on(async {
@@ -317,14 +318,22 @@ async fn watch(
             (json, Some(id.clone()), status)
         }
     };
-    output::print_line(&posted, format)?;
+    let progress = WatchProgress::detect();
+    progress.print(|| output::print_line(&posted, format))?;
     let Some(message_id) = message_id else {
         return Err(Failure::Runtime(
             "the service answered without a MessageId".into(),
         ));
     };
     let mut pause = FIRST_POLL;
+    let name = |status: &Option<ChannelMessageStatus>| {
+        status
+            .as_ref()
+            .map_or("(no status)", |s| s.as_str())
+            .to_owned()
+    };
     while !is_final(status.as_ref()) {
+        progress.waiting(&name(&status));
         let left = args.timeout.saturating_sub(started.elapsed());
         if left.is_zero() {
             return Err(Failure::Runtime(format!(
@@ -352,22 +361,30 @@ async fn watch(
                     && is_unknown_message(error.code())
                     && !message_exists(client, bearer, &args.fields, &message_id).await? =>
             {
-                output::print_line(&inferred_denied(), format)?;
+                if progress.is_live() {
+                    progress.changed(&name(&status), "DENIED (inferred)");
+                }
+                progress.print(|| output::print_line(&inferred_denied(), format))?;
                 return Ok(ExitCode::SUCCESS);
             }
             Err(error) => return Err(failure(error)),
         };
         let now = out.status().and_then(|s| s.value()).cloned();
         if now != status {
-            output::print_line(
-                &Obj::new()
-                    .val("Status", out.status().map(shapes::status))
-                    .build(),
-                format,
-            )?;
+            if progress.is_live() {
+                progress.changed(&name(&status), &name(&now));
+            } else {
+                output::print_line(
+                    &Obj::new()
+                        .val("Status", out.status().map(shapes::status))
+                        .build(),
+                    format,
+                )?;
+            }
             status = now;
         }
     }
+    progress.finish();
     if status == Some(ChannelMessageStatus::Sent) {
         let out = client
             .get_channel_message()

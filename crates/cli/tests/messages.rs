@@ -358,3 +358,48 @@ fn refusals_name_the_exception_and_never_the_content() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--bearer"), "{}", run.stderr);
 }
+
+#[test]
+fn watch_on_a_terminal_shows_a_spinner_and_the_change_not_status_lines() {
+    // `script` (util-linux) runs the command on a pseudo-terminal, as a
+    // person's shell would.
+    let emu = Emu::with(quick_fallback());
+    let (channel, _) = emu.channel_with_flow("watched", "CONTINUE");
+    let endpoint = emu.endpoint();
+    let command = [
+        env!("CARGO_BIN_EXE_chimeflow"),
+        "messages",
+        "watch",
+        "--channel",
+        &channel,
+        "--content",
+        "hello there",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        "us-east-1",
+    ]
+    .iter()
+    .map(|arg| format!("'{arg}'"))
+    .collect::<Vec<_>>()
+    .join(" ");
+    let output = common::emulator::clean(std::process::Command::new("script"))
+        .args(["-qec", &command, "/dev/null"])
+        .env("CHIMEFLOW_BEARER", &emu.user)
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script (util-linux) runs");
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    assert!(
+        screen.contains("PENDING → SENT after"),
+        "the change is a line: {screen}"
+    );
+    assert!(
+        !screen.contains("{\"Status\":{\"Value\":\"SENT\""),
+        "no status JSON lines on a terminal: {screen}"
+    );
+    // The message as stored still ends the output, as JSON.
+    assert!(screen.contains("\"Content\":\"hello there\""), "{screen}");
+}
