@@ -57,19 +57,29 @@ fn template_property(name: &str) -> String {
         .to_owned()
 }
 
-/// What `sam local invoke` gives the function (and the emulator, which
-/// passes it on): name, memory and timeout from template.yaml, a region,
-/// dummy credentials, the template's variables with their defaults, then
-/// `overrides` (as `--env-vars` would set them).
+/// What `sam local invoke` sets in the container for the function (the
+/// emulator passes its whole environment on): the function's name,
+/// handler, memory and timeout from template.yaml, its log format and the
+/// LogLevel parameter's default, a region, dummy credentials, the
+/// template's variables with their defaults, then `overrides` (as
+/// `--env-vars` would set them). Not AWS_LAMBDA_MAX_CONCURRENCY: with it the
+/// emulator runs a Lambda Managed Instances function instead.
 fn sam_environment(overrides: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> = [
+        ("AWS_SAM_LOCAL", "true".to_owned()),
         ("AWS_LAMBDA_FUNCTION_NAME", "ProcessorFunction".to_owned()),
+        ("AWS_LAMBDA_FUNCTION_HANDLER", template_property("Handler")),
         (
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
             template_property("MemorySize"),
         ),
         ("AWS_LAMBDA_FUNCTION_TIMEOUT", template_property("Timeout")),
         ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".to_owned()),
+        ("AWS_LAMBDA_LOG_STREAM_NAME", "$LATEST".to_owned()),
+        ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand".to_owned()),
+        ("AWS_LAMBDA_LOG_FORMAT", "JSON".to_owned()),
+        ("AWS_LAMBDA_LOG_LEVEL", "INFO".to_owned()),
+        ("AWS_ACCOUNT_ID", "123456789012".to_owned()),
         ("AWS_REGION", "us-east-1".to_owned()),
         ("AWS_DEFAULT_REGION", "us-east-1".to_owned()),
         ("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE".to_owned()),
@@ -456,6 +466,31 @@ async fn a_bad_configuration_fails_init_under_the_emulator() {
             attempt,
             "the bootstrap is started again: {}",
             rie.output()
+        );
+    }
+}
+
+/// docs/lambda-rie.md describes the emulator scripts/fetch-rie pins, and
+/// the endpoint and options these tests use.
+#[test]
+fn the_guide_matches_the_fetch_script() {
+    let script = std::fs::read_to_string(repo().join("scripts/fetch-rie")).unwrap();
+    let version = script
+        .lines()
+        .find_map(|line| line.strip_prefix("SAM_CLI_VERSION="))
+        .expect("scripts/fetch-rie pins SAM_CLI_VERSION");
+    let guide = std::fs::read_to_string(repo().join("docs/lambda-rie.md")).unwrap();
+    for needle in [
+        format!("aws-sam-cli {version}"),
+        "scripts/fetch-rie".to_owned(),
+        "/2015-03-31/functions/function/invocations".to_owned(),
+        "--runtime-interface-emulator-address 127.0.0.1:".to_owned(),
+        "--runtime-api-address 127.0.0.1:".to_owned(),
+        "crates/deploy/tests/lambda_rie.rs".to_owned(),
+    ] {
+        assert!(
+            guide.contains(&needle),
+            "docs/lambda-rie.md mentions {needle}"
         );
     }
 }
