@@ -416,16 +416,18 @@ async fn the_emulator_timeout_is_the_processor_deadline() {
     let plain = std::fs::read(repo().join("events/plain.json")).unwrap();
     let started = Instant::now();
     let answer = rie.invoke(&plain, ANSWER).await;
-    assert!(
-        started.elapsed() < Duration::from_secs(timeout_seconds),
-        "answered after {:?}",
-        started.elapsed()
-    );
-    assert_eq!(answer.status, 200);
+    // Whoever is first answers: the processor's error, or the emulator's
+    // "Task timed out" text once the timeout (counted from init) is up.
     assert!(
         !String::from_utf8_lossy(&answer.body).contains("Task timed out"),
         "the emulator had to time the function out"
     );
+    assert!(
+        started.elapsed() < Duration::from_secs(timeout_seconds + 2),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(answer.status, 200);
     let error = answer.json();
     assert_eq!(error["errorType"], "Chimeflow.CallbackFailed", "{error}");
     assert!(!chime.requests().is_empty(), "the callback was attempted");
