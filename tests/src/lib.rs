@@ -6,9 +6,17 @@
 //! - [`ChimeStub`]: an HTTP server on 127.0.0.1 standing in for Chime SDK
 //!   Messaging, answering each request from a script (a status and error
 //!   code, a connection reset, or no answer at all) and recording it.
+//! - [`LambdaRie`]: AWS's Lambda Runtime Interface Emulator, which
+//!   `sam local invoke` runs a function under, started on 127.0.0.1.
+//! - [`assert_valid_callbacks`]: callback requests checked against
+//!   botocore's model of ChannelFlowCallback.
 
+mod callback_model;
 mod chime_stub;
+mod lambda_rie;
 mod runtime_api;
 
+pub use callback_model::{assert_valid_callbacks, callback_request};
 pub use chime_stub::{ChimeStub, RecordedRequest, Reply};
+pub use lambda_rie::{LambdaRie, RieAnswer};
 pub use runtime_api::{InvocationResult, RuntimeApi};
