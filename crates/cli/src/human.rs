@@ -192,7 +192,7 @@ mod tests {
 
     #[test]
     fn colour_wraps_spans_in_ansi() {
-        let out = highlighted("ab cd", &[3..5], Style::Color);
+        let out = highlighted("ab cd", std::slice::from_ref(&(3..5)), Style::Color);
         assert_eq!(out, "ab \x1b[1;41;97mcd\x1b[0m");
     }
 

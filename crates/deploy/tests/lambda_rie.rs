@@ -150,9 +150,9 @@ fn ok_json(name: &str, answer: &RieAnswer) -> Value {
 /// Chime (`sent`, with its ChannelArn) and the invocation's answer.
 fn assert_fixture_outcome(name: &str, event: &Value, answer: &Value, sent: &Value) {
     let message = &event["ChannelMessage"];
-    let content = message["Content"].as_str().unwrap();
+    let content = message["Content"].as_str().unwrap_or("");
     let sent_message = &sent["ChannelMessage"];
-    let sent_content = sent_message["Content"].as_str().unwrap();
+    let sent_content = sent_message["Content"].as_str().unwrap_or("");
     let categories: BTreeSet<&str> = answer["Findings"]
         .as_array()
         .map(|findings| {
@@ -173,6 +173,24 @@ fn assert_fixture_outcome(name: &str, event: &Value, answer: &Value, sent: &Valu
     };
     match name {
         "plain.json" => unchanged("a clean message passes"),
+        "minimal.json" => {
+            unchanged("the minimal answerable event passes");
+            assert!(
+                sent_message.get("Content").is_none(),
+                "{name}: no content to echo"
+            );
+        }
+        "odd-shapes.json" => {
+            assert_eq!(answer["Outcome"], "UPDATE", "{name}: still moderated");
+            assert!(!sent_content.contains("dana.reyes@example.com"));
+            assert!(sent_content.contains("[EMAIL]"), "{name}");
+            for field in ["SubChannelId", "ContentType"] {
+                assert!(
+                    sent_message.get(field).is_none(),
+                    "{name}: {field} of an undocumented shape is set aside"
+                );
+            }
+        }
         "edit.json" => unchanged("an edited clean message passes"),
         "non-persistent.json" => unchanged("a clean non-persistent message passes"),
         "attributes-subchannel.json" => {
@@ -266,17 +284,6 @@ async fn every_sample_event_through_the_emulator_calls_chime_back() {
         let answer = rie.invoke(&bytes, ANSWER).await;
         let before = sent.len();
         sent = chime.requests();
-        if event["ChannelMessage"].get("ChannelArn").is_none() {
-            // minimal.json: no channel, so nothing can be called back. What
-            // the processor answers then is being settled; what is stable:
-            // the function answered (200: a response or its error, not an
-            // exit), nothing reached Chime, and the function stays up (one
-            // init for the whole run, checked below).
-            assert_eq!(answer.status, 200, "{name}: {}", rie.output());
-            answer.json();
-            assert_eq!(sent.len(), before, "{name}: nothing reaches Chime");
-            continue;
-        }
         answered += 1;
         let answer = ok_json(&name, &answer);
         assert_eq!(sent.len(), before + 1, "{name}: one callback");
@@ -304,7 +311,17 @@ async fn every_sample_event_through_the_emulator_calls_chime_back() {
         );
         assert_fixture_outcome(&name, &event, &answer, &request);
     }
-    assert!(answered >= 7, "the sample events with a channel were sent");
+    assert!(answered >= 9, "every sample event was called back");
+
+    // No ChannelArn: nothing can be called back. The function answers with
+    // its error (200, not an exit), nothing reaches Chime, and the function
+    // stays up (one init for the whole run, checked below).
+    let no_channel = json!({"CallbackId": "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f",
+        "ChannelMessage": {"MessageId": "m", "Content": "hi"}});
+    let answer = rie.invoke(no_channel.to_string().as_bytes(), ANSWER).await;
+    assert_eq!(answer.status, 200, "{}", rie.output());
+    assert_eq!(answer.json()["errorType"], "Chimeflow.UnusableEvent");
+    assert_eq!(chime.requests().len(), sent.len(), "nothing reaches Chime");
 
     // Every callback as botocore models ChannelFlowCallback, signed for Chime.
     let requests: Vec<Value> = sent.iter().map(callback_request).collect();
