@@ -1,12 +1,16 @@
 //! `chimeflow`: try rules on events, validate configuration, explain rules,
-//! call the channel-flow APIs, run the local emulator.
+//! call the channel-flow, messaging and identity APIs, run the local emulator.
 
+mod admins;
+mod app_instances;
 mod aws;
 mod channels;
 mod check;
 mod cli;
 mod failure;
 mod flows;
+mod identity_options;
+mod identity_shapes;
 mod input;
 mod local;
 mod messages;
@@ -16,6 +20,7 @@ mod process;
 mod rules_cmd;
 mod shapes;
 mod synthetic;
+mod users;
 
 use std::process::ExitCode;
 
@@ -34,6 +39,9 @@ fn main() -> ExitCode {
         Command::Flows(args) => flows::run(&args),
         Command::Channels(args) => channels::run(&args),
         Command::Messages(args) => messages::run(&args),
+        Command::AppInstances(args) => app_instances::run(&args),
+        Command::Users(args) => users::run(&args),
+        Command::Admins(args) => admins::run(&args),
         Command::Local(args) => local::run(&args),
     };
     match result {
