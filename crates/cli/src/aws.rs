@@ -1,12 +1,14 @@
-//! The Chime SDK Messaging client of `flows`, `channels` and `messages`: endpoint,
-//! region, profile and credentials resolved the usual AWS way, and SDK
-//! errors turned into one line and an exit code.
+//! The AWS clients: Chime SDK Messaging (`flows`, `channels`, `messages`)
+//! and Chime SDK Identity (`app-instances`, `users`, `admins`), with
+//! endpoint, region, profile and credentials resolved the usual AWS way;
+//! and SDK errors turned into one line and an exit code.
 
-use aws_config::BehaviorVersion;
 use aws_config::environment::EnvironmentVariableCredentialsProvider;
 use aws_config::meta::credentials::CredentialsProviderChain;
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_chimesdkidentity::Client as IdentityClient;
 use aws_sdk_chimesdkmessaging::Client;
 use aws_sdk_chimesdkmessaging::config::http::HttpResponse;
 use aws_sdk_chimesdkmessaging::config::{Credentials, Region, SharedCredentialsProvider};
@@ -28,15 +30,71 @@ pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, Fa
     Ok(runtime.block_on(future))
 }
 
-/// A client for the endpoint, region and profile of `aws`, else of the
-/// environment and profile files (`AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING`,
-/// `AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_PROFILE`, `~/.aws/config`, …).
+/// A Chime SDK Messaging client for the endpoint, region and profile of
+/// `aws`, else of the environment and profile files
+/// (`AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING`, `AWS_ENDPOINT_URL`, `AWS_REGION`,
+/// `AWS_PROFILE`, `~/.aws/config`, …).
 ///
 /// Against a loopback endpoint (`localhost`, `127.0.0.0/8`, `[::1]`), the
 /// credentials come from the environment or the profile when there are any,
 /// else placeholders: the local emulator does not check signatures, and
 /// the instance-metadata lookups of the full chain would only add delay.
 pub async fn client(aws: &AwsArgs) -> Result<Client, Failure> {
+    let target = Target {
+        endpoint_url: aws.endpoint_url.as_deref(),
+        region: aws.region.as_deref(),
+        profile: aws.profile.as_deref(),
+    };
+    let loaded = load(&target, "AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING").await?;
+    let mut builder = aws_sdk_chimesdkmessaging::config::Builder::from(&loaded.config);
+    if let Some(url) = loaded.env_endpoint {
+        builder.set_endpoint_url(Some(url));
+    }
+    if let Some(credentials) = loaded.local_credentials {
+        builder.set_credentials_provider(Some(credentials));
+    }
+    Ok(Client::from_conf(builder.build()))
+}
+
+/// A Chime SDK Identity client (`app-instances`, `users`, `admins`),
+/// resolved as [`client`] resolves the messaging one, with
+/// `AWS_ENDPOINT_URL_CHIME_SDK_IDENTITY` as its service's endpoint variable.
+pub async fn identity_client(target: &Target<'_>) -> Result<IdentityClient, Failure> {
+    let loaded = load(target, "AWS_ENDPOINT_URL_CHIME_SDK_IDENTITY").await?;
+    let mut builder = aws_sdk_chimesdkidentity::config::Builder::from(&loaded.config);
+    if let Some(url) = loaded.env_endpoint {
+        builder.set_endpoint_url(Some(url));
+    }
+    if let Some(credentials) = loaded.local_credentials {
+        builder.set_credentials_provider(Some(credentials));
+    }
+    Ok(IdentityClient::from_conf(builder.build()))
+}
+
+/// Where and as whom calls go, from the global options (unset: from the
+/// environment and profile files).
+pub struct Target<'a> {
+    /// `--endpoint-url`.
+    pub endpoint_url: Option<&'a str>,
+    /// `--region`.
+    pub region: Option<&'a str>,
+    /// `--profile`.
+    pub profile: Option<&'a str>,
+}
+
+/// The shared configuration of one service's client, and what its
+/// builder must override.
+struct Loaded {
+    config: SdkConfig,
+    /// The endpoint from the environment (`--endpoint-url` not given).
+    env_endpoint: Option<String>,
+    /// Local credentials, when the endpoint is a loopback one.
+    local_credentials: Option<SharedCredentialsProvider>,
+}
+
+/// Loads the configuration for a service whose own endpoint variable is
+/// `service_endpoint_variable` (e.g. `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING`).
+async fn load(target: &Target<'_>, service_endpoint_variable: &str) -> Result<Loaded, Failure> {
     // A hung endpoint must not hang the command: each call, retries
     // included, gets a minute (connect attempts the SDK's 3.1 s).
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
@@ -44,13 +102,13 @@ pub async fn client(aws: &AwsArgs) -> Result<Client, Failure> {
             .operation_timeout(std::time::Duration::from_secs(60))
             .build(),
     );
-    if let Some(profile) = &aws.profile {
+    if let Some(profile) = target.profile {
         loader = loader.profile_name(profile);
     }
-    if let Some(region) = &aws.region {
-        loader = loader.region(Region::new(region.clone()));
+    if let Some(region) = target.region {
+        loader = loader.region(Region::new(region.to_owned()));
     }
-    if let Some(url) = &aws.endpoint_url {
+    if let Some(url) = target.endpoint_url {
         check_endpoint(url)?;
         loader = loader.endpoint_url(url);
     }
@@ -60,25 +118,26 @@ pub async fn client(aws: &AwsArgs) -> Result<Client, Failure> {
             "no AWS region: pass --region, set AWS_REGION, or set `region` in the profile".into(),
         ));
     }
-    let mut builder = aws_sdk_chimesdkmessaging::config::Builder::from(&config);
     // The endpoint: --endpoint-url, else the environment (empty variables
     // count as unset), else the profile's `endpoint_url`.
-    let endpoint = match &aws.endpoint_url {
-        Some(url) => Some(url.clone()),
-        None => match env_endpoint() {
-            Some(url) => {
-                builder.set_endpoint_url(Some(url.clone()));
-                Some(url)
-            }
-            None => config.endpoint_url().map(str::to_owned),
-        },
+    let env_endpoint = match target.endpoint_url {
+        Some(_) => None,
+        None => env_endpoint(service_endpoint_variable),
     };
-    if endpoint.as_deref().is_some_and(is_loopback) {
-        builder.set_credentials_provider(Some(SharedCredentialsProvider::new(local_credentials(
-            aws.profile.as_deref(),
-        ))));
-    }
-    Ok(Client::from_conf(builder.build()))
+    let endpoint = target
+        .endpoint_url
+        .map(str::to_owned)
+        .or_else(|| env_endpoint.clone())
+        .or_else(|| config.endpoint_url().map(str::to_owned));
+    let local_credentials = endpoint
+        .as_deref()
+        .is_some_and(is_loopback)
+        .then(|| SharedCredentialsProvider::new(local_credentials(target.profile)));
+    Ok(Loaded {
+        config,
+        env_endpoint,
+        local_credentials,
+    })
 }
 
 /// The bearer (`x-amz-chime-bearer`) that messaging and association calls
@@ -104,10 +163,11 @@ fn check_endpoint(url: &str) -> Result<(), Failure> {
     }
 }
 
-/// The endpoint override the SDK would take from the environment, empty
-/// values counting as unset.
-fn env_endpoint() -> Option<String> {
-    ["AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING", "AWS_ENDPOINT_URL"]
+/// The endpoint override the SDK would take from the environment: the
+/// service's own variable, else `AWS_ENDPOINT_URL`; empty values count as
+/// unset.
+fn env_endpoint(service_variable: &str) -> Option<String> {
+    [service_variable, "AWS_ENDPOINT_URL"]
         .iter()
         .filter_map(|name| std::env::var(name).ok())
         .find(|value| !value.trim().is_empty())

@@ -10,8 +10,10 @@ use clap::{Args, Parser, Subcommand};
 /// Lambda first, which answers through ChannelFlowCallback with new content,
 /// a deny, or no change. This command runs the same rules the processor runs,
 /// on events or plain text, with no AWS account; calls the channel-flow and
-/// messaging APIs (`flows`, `channels`, `messages`), against AWS or the local
-/// emulator; and runs the whole loop on this machine (`local`).
+/// messaging APIs (`flows`, `channels`, `messages`) and the identity APIs
+/// that set up an AppInstance (`app-instances`, `users`, `admins`), against
+/// AWS or the local emulator; and runs the whole loop on this machine
+/// (`local`). Deploying to AWS from an empty account: docs/deploying.md.
 #[derive(Debug, Parser)]
 #[command(
     name = "chimeflow",
@@ -33,6 +35,9 @@ pub enum Command {
     Flows(FlowsArgs),
     Channels(ChannelsArgs),
     Messages(MessagesArgs),
+    AppInstances(crate::app_instances::AppInstancesArgs),
+    Users(crate::users::UsersArgs),
+    Admins(crate::admins::AdminsArgs),
     Local(LocalArgs),
 }
 

@@ -1,6 +1,8 @@
 //! `chimeflow`: try rules on events, validate configuration, explain rules,
-//! call the channel-flow APIs, run the local emulator.
+//! call the channel-flow, messaging and identity APIs, run the local emulator.
 
+mod admins;
+mod app_instances;
 mod aws;
 mod channels;
 mod check;
@@ -8,6 +10,8 @@ mod cli;
 mod failure;
 mod flows;
 mod human;
+mod identity_options;
+mod identity_shapes;
 mod input;
 mod local;
 mod messages;
@@ -17,6 +21,7 @@ mod process;
 mod rules_cmd;
 mod shapes;
 mod synthetic;
+mod users;
 mod watch_progress;
 
 use std::process::ExitCode;
@@ -36,6 +41,9 @@ fn main() -> ExitCode {
         Command::Flows(args) => flows::run(&args),
         Command::Channels(args) => channels::run(&args),
         Command::Messages(args) => messages::run(&args),
+        Command::AppInstances(args) => app_instances::run(&args),
+        Command::Users(args) => users::run(&args),
+        Command::Admins(args) => admins::run(&args),
         Command::Local(args) => local::run(&args),
     };
     match result {

@@ -54,6 +54,9 @@ pub struct User {
     pub app_instance_arn: String,
     /// Display name.
     pub name: String,
+    /// Optional metadata.
+    #[serde(default)]
+    pub metadata: Option<String>,
     /// Creation time, epoch seconds.
     pub created: f64,
 }

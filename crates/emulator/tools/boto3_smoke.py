@@ -1,5 +1,5 @@
 """Drives a running chimeflow-emulator with boto3, unmodified but for the
-endpoint: identity setup, a channel with a CONTINUE flow and no processor
+endpoint: identity setup (and describe, list, delete), a channel with a CONTINUE flow and no processor
 (the message goes PENDING -> SENT by the fallback), listing, tags, errors.
 
 Usage: python boto3_smoke.py ENDPOINT REGION
@@ -43,6 +43,34 @@ try:
     raise AssertionError("a duplicate user was created")
 except ClientError as e:
     assert e.response["Error"]["Code"] == "ConflictException", e.response
+
+step("identity: describe, list, delete")
+assert identity.describe_app_instance(AppInstanceArn=app)["AppInstance"]["Name"] == "boto3"
+described = identity.describe_app_instance_user(AppInstanceUserArn=alice)["AppInstanceUser"]
+assert described["Name"] == "Alice" and described["CreatedTimestamp"].year >= 2024, described
+users = identity.list_app_instance_users(AppInstanceArn=app)["AppInstanceUsers"]
+assert sorted(u["AppInstanceUserArn"] for u in users) == sorted([alice, admin]), users
+admins = identity.list_app_instance_admins(AppInstanceArn=app)["AppInstanceAdmins"]
+assert [a["Admin"]["Arn"] for a in admins] == [admin], admins
+# A second app instance, with a user and an admin, deleted with everything in it.
+scratch = identity.create_app_instance(Name="scratch", ClientRequestToken="boto3-scratch")["AppInstanceArn"]
+assert [a["AppInstanceArn"] for a in identity.list_app_instances()["AppInstances"]] == [app, scratch]
+temp = identity.create_app_instance_user(
+    AppInstanceArn=scratch, AppInstanceUserId="temp", Name="Temp", ClientRequestToken="boto3-temp"
+)["AppInstanceUserArn"]
+identity.create_app_instance_admin(AppInstanceAdminArn=temp, AppInstanceArn=scratch)
+identity.delete_app_instance_admin(AppInstanceAdminArn=temp, AppInstanceArn=scratch)
+assert identity.list_app_instance_admins(AppInstanceArn=scratch)["AppInstanceAdmins"] == []
+identity.delete_app_instance_user(AppInstanceUserArn=temp)
+assert identity.list_app_instance_users(AppInstanceArn=scratch)["AppInstanceUsers"] == []
+identity.delete_app_instance(AppInstanceArn=scratch)
+assert [a["AppInstanceArn"] for a in identity.list_app_instances()["AppInstances"]] == [app]
+try:
+    identity.describe_app_instance(AppInstanceArn=scratch)
+    raise AssertionError("a deleted app instance was described")
+except identity.exceptions.BadRequestException as e:
+    # DescribeAppInstance models no NotFoundException: boto3 types the answer.
+    assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400, e.response
 
 step("channel and flow")
 channel = messaging.create_channel(AppInstanceArn=app, Name="general", ChimeBearer=alice)["ChannelArn"]

@@ -1,5 +1,6 @@
 //! chime-sdk-identity: CreateAppInstance, CreateAppInstanceUser,
-//! CreateAppInstanceAdmin. The functions without `_op` are also the
+//! CreateAppInstanceAdmin (describe, list and delete: `app_instances.rs`,
+//! `app_instance_users.rs`). The functions without `_op` are also the
 //! in-process setup helpers of `RunningEmulator`. None of them models
 //! NotFoundException: what does not exist is a BadRequestException.
 
@@ -53,6 +54,7 @@ pub fn create_app_instance_user(
                 arn: arn.clone(),
                 app_instance_arn: app_instance_arn.to_owned(),
                 name: name.to_owned(),
+                metadata: None,
                 created: ids::now(),
             },
         );
@@ -122,6 +124,12 @@ pub(super) fn create_app_instance_user_op(
         input.req("AppInstanceUserId"),
         input.req("Name"),
     )?;
+    if let Some(metadata) = input.str("Metadata") {
+        if let Some(user) = shared.state().users.get_mut(&arn) {
+            user.metadata = Some(metadata.to_owned());
+        }
+        shared.changed();
+    }
     Ok(json!({"AppInstanceUserArn": arn}))
 }
 

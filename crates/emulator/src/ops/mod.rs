@@ -1,6 +1,8 @@
 //! The implemented operations, one file per area, and what they share:
 //! typed access to a validated input, bearer and channel checks, paging.
 
+mod app_instance_users;
+mod app_instances;
 mod callback;
 mod channels;
 mod flows;
@@ -62,6 +64,14 @@ fn run(shared: &Arc<Shared>, name: &str, input: Map<String, Value>) -> Result<Va
         "CreateAppInstance" => identity::create_app_instance_op(shared, &input),
         "CreateAppInstanceUser" => identity::create_app_instance_user_op(shared, &input),
         "CreateAppInstanceAdmin" => identity::create_app_instance_admin_op(shared, &input),
+        "DescribeAppInstance" => app_instances::describe(shared, &input),
+        "ListAppInstances" => app_instances::list(shared, &input),
+        "DeleteAppInstance" => app_instances::delete(shared, &input),
+        "ListAppInstanceAdmins" => app_instances::list_admins(shared, &input),
+        "DeleteAppInstanceAdmin" => app_instances::delete_admin(shared, &input),
+        "DescribeAppInstanceUser" => app_instance_users::describe(shared, &input),
+        "ListAppInstanceUsers" => app_instance_users::list(shared, &input),
+        "DeleteAppInstanceUser" => app_instance_users::delete(shared, &input),
         "CreateChannelFlow" => flows::create(shared, &input),
         "DescribeChannelFlow" => flows::describe(shared, &input),
         "UpdateChannelFlow" => flows::update(shared, &input),

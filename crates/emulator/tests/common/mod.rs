@@ -37,6 +37,25 @@ pub fn client(emulator: &RunningEmulator) -> chime::Client {
     chime::Client::from_conf(config)
 }
 
+/// A chime-sdk-identity SDK client for the emulator (same endpoint, same
+/// fake credentials).
+pub fn identity_client(emulator: &RunningEmulator) -> aws_sdk_chimesdkidentity::Client {
+    use aws_sdk_chimesdkidentity::config;
+    let config = aws_sdk_chimesdkidentity::Config::builder()
+        .behavior_version(config::BehaviorVersion::latest())
+        .region(config::Region::new(emulator.region().to_owned()))
+        .endpoint_url(emulator.endpoint())
+        .credentials_provider(config::Credentials::new(
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+            "tests",
+        ))
+        .build();
+    aws_sdk_chimesdkidentity::Client::from_conf(config)
+}
+
 /// An emulator with an app instance, an admin, two users and a channel
 /// created by `alice` (who moderates it); `bob` is a member.
 pub struct World {
