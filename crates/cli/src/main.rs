@@ -59,11 +59,7 @@ fn main() -> ExitCode {
 /// hook would print its payload, and slice panics quote message text. Print
 /// the location only.
 fn quiet_panics() {
-    std::panic::set_hook(Box::new(|info| {
-        let at = info.location().map_or_else(
-            || "unknown location".to_owned(),
-            |l| format!("{}:{}", l.file(), l.line()),
-        );
+    chimeflow_core::install_quiet_panic_hook(|at| {
         eprintln!("chimeflow: a rule panicked at {at} (message withheld: it may quote content)");
-    }));
+    });
 }
