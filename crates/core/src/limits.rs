@@ -166,7 +166,9 @@ pub fn attributes_size(attributes: &MessageAttributes) -> usize {
 }
 
 impl CallbackRequest {
-    /// Checks every limit of the ChannelFlowCallback API (facts.md):
+    /// Checks every limit of the ChannelFlowCallback API
+    /// (<https://docs.aws.amazon.com/chime-sdk/latest/APIReference/API_messaging-chime_ChannelFlowCallback.html>,
+    /// <https://docs.aws.amazon.com/chime-sdk/latest/APIReference/API_messaging-chime_ChannelMessageCallback.html>):
     /// CallbackId 32-64; ChannelArn present and well-formed; MessageId and
     /// SubChannelId 1-128 of `[-_a-zA-Z0-9]`; Content 1 character to 4 KB;
     /// Metadata at most 1024; ContentType at most 45; attribute keys 1-64,
