@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod failure;
 mod flows;
+mod gen_docs;
 mod input;
 mod local;
 mod messages;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Command::Channels(args) => channels::run(&args),
         Command::Messages(args) => messages::run(&args),
         Command::Local(args) => local::run(&args),
+        Command::GenDocs(args) => gen_docs::run(&args),
     };
     match result {
         Ok(code) => code,
