@@ -4,6 +4,9 @@
 mod aws;
 mod channels;
 mod check;
+// The doc comments in `cli` are the command's --help text, written for the
+// terminal (`NAME=ARN[,order=N]`), not for rustdoc's link syntax.
+#[allow(rustdoc::broken_intra_doc_links)]
 mod cli;
 mod failure;
 mod flows;
