@@ -42,3 +42,14 @@ mod run;
 pub use builder::{CHANNEL_ARN, EventBuilder, SENDER_ARN};
 pub use conformance::{assert_conformance, check_conformance, hostile_inputs};
 pub use run::{Expect, RuleRun, assert_table, run_rule, run_rule_on};
+
+/// The README's Rust examples, compiled and run as doctests so that they
+/// keep working as written.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeExamples;
+
+/// The examples of docs/writing-rules.md, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/writing-rules.md")]
+pub struct WritingRulesExamples;

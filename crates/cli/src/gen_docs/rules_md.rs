@@ -23,7 +23,8 @@ pub fn index(entries: &[RuleEntry]) -> String {
          A configuration is an ordered list of `[[rules]]` tables, each naming its rule by \
          `type` ([configuration](../configuration.md)). Every rule also takes `when`, which \
          limits it to some messages. `chimeflow rules` lists these; `chimeflow rules TYPE` \
-         prints a page as text.\n\n\
+         prints a page as text. How `profanity` and `pii` resist evasion, and what they \
+         miss: [profanity and pii in depth](../profanity-and-pii.md).\n\n\
          | type | what it does |\n|---|---|\n"
     );
     for entry in entries {
