@@ -1,5 +1,8 @@
 //! `chimeflow`: try rules on events, validate configuration, explain rules,
 //! call the channel-flow APIs, run the local emulator.
+//!
+//! Every command's help is in the guide's docs/cli.md, generated from the
+//! definitions in `cli` by the hidden `gen-docs` command (`scripts/gen-docs`).
 
 mod aws;
 mod channels;

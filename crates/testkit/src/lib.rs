@@ -33,6 +33,10 @@
 //! ]);
 //! assert_conformance(Box::new(NoShouting));
 //! ```
+//!
+//! The guide's [writing and testing a rule crate](https://github.com/chimeflow/chimeflow/blob/main/docs/writing-rules.md) walks
+//! through a rule, its configuration and these tests; the built-in rules'
+//! own tests (crates/rules) use the same kit.
 
 mod builder;
 mod conformance;
