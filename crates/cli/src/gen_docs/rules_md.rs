@@ -141,7 +141,7 @@ fn prose(page: &mut String, body: &[&str]) {
                 let _ = writeln!(page, "- {}", escape(&lines.join(" ")));
             }
             Block::Preformatted(lines) => {
-                fence(page, "text", lines);
+                fence(page, "text", &common_indent_removed(lines));
                 page.push('\n');
             }
         }
@@ -149,6 +149,20 @@ fn prose(page: &mut String, body: &[&str]) {
     while page.ends_with("\n\n") {
         page.pop();
     }
+}
+
+/// `lines` without the indentation they all share.
+fn common_indent_removed(lines: &[String]) -> Vec<String> {
+    let indent = lines
+        .iter()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    lines
+        .iter()
+        .map(|line| line.get(indent..).unwrap_or("").to_owned())
+        .collect()
 }
 
 /// `text` with the characters Markdown would read as markup escaped,
@@ -189,7 +203,7 @@ mod tests {
         let page = page("demo", doc);
         assert!(page.starts_with("# `demo`\n"), "{page}");
         assert!(page.contains("\nDo a thing.\n"), "{page}");
-        assert!(page.contains("## What it does\n\nOne line two.\n\n- item more\n\nKinds:\n\n```text\n  A    first\n  B    second\n```\n"), "{page}");
+        assert!(page.contains("## What it does\n\nOne line two.\n\n- item more\n\nKinds:\n\n```text\nA    first\nB    second\n```\n"), "{page}");
         assert!(
             page.contains("## Options\n\n```text\na = 1   why\n```\n"),
             "{page}"
