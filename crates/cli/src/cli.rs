@@ -39,6 +39,8 @@ pub enum Command {
     Users(crate::users::UsersArgs),
     Admins(crate::admins::AdminsArgs),
     Local(LocalArgs),
+    #[command(hide = true)]
+    GenDocs(GenDocsArgs),
 }
 
 /// Run channel-flow events through the rules; print each outcome and callback.
@@ -1106,6 +1108,19 @@ pub struct LocalArgs {
     /// there (each run still sets up its own AppInstance, channel and flow).
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+}
+
+/// Write the generated pages of the guide (docs/cli.md, docs/rules/), or
+/// check that they are up to date. For maintainers: `scripts/gen-docs`.
+#[derive(Debug, Args)]
+pub struct GenDocsArgs {
+    /// The guide's folder.
+    #[arg(long, default_value = "docs", value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Write nothing; exit 1 naming every page that is out of date.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Retry delays.

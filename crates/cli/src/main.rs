@@ -1,14 +1,21 @@
 //! `chimeflow`: try rules on events, validate configuration, explain rules,
 //! call the channel-flow, messaging and identity APIs, run the local emulator.
+//!
+//! Every command's help is in the guide's docs/cli.md, generated from the
+//! definitions in `cli` by the hidden `gen-docs` command (`scripts/gen-docs`).
 
 mod admins;
 mod app_instances;
 mod aws;
 mod channels;
 mod check;
+// The doc comments in `cli` are the command's --help text, written for the
+// terminal (`NAME=ARN[,order=N]`), not for rustdoc's link syntax.
+#[allow(rustdoc::broken_intra_doc_links)]
 mod cli;
 mod failure;
 mod flows;
+mod gen_docs;
 mod human;
 mod identity_options;
 mod identity_shapes;
@@ -45,6 +52,7 @@ fn main() -> ExitCode {
         Command::Users(args) => users::run(&args),
         Command::Admins(args) => admins::run(&args),
         Command::Local(args) => local::run(&args),
+        Command::GenDocs(args) => gen_docs::run(&args),
     };
     match result {
         Ok(code) => code,

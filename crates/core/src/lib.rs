@@ -33,6 +33,11 @@
 //! assert_eq!(outcome.decision.as_str(), "DENY");
 //! assert!(outcome.callback.delete_resource);
 //! ```
+//!
+//! The guide ([`docs/` in the repository](https://github.com/chimeflow/chimeflow/blob/main/docs/README.md)) explains the
+//! model around these types: [writing and testing a rule crate](https://github.com/chimeflow/chimeflow/blob/main/docs/writing-rules.md),
+//! [configuration and what the processor answers](https://github.com/chimeflow/chimeflow/blob/main/docs/configuration.md), and
+//! [the local loop](https://github.com/chimeflow/chimeflow/blob/main/docs/local.md).
 
 mod callback;
 mod edits;

@@ -20,6 +20,9 @@
 //!   return it as the invocation result instead of sending it.
 //! - `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING`: the SDK's endpoint override.
 //! - `RUST_LOG` / `AWS_LAMBDA_LOG_LEVEL`: log level (default `info`).
+//!
+//! The guide: [the processor](https://github.com/chimeflow/chimeflow/blob/main/docs/processor.md) (callbacks, retries, every
+//! failure case, logs and metrics) and [deploying](https://github.com/chimeflow/chimeflow/blob/main/docs/deploying.md).
 
 mod callback;
 mod delivery;
