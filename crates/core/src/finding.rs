@@ -57,7 +57,6 @@ impl Finding {
 pub struct Findings {
     items: Vec<Finding>,
     current_rule: Option<Arc<str>>,
-    denied_by: Option<Arc<str>>,
 }
 
 impl Findings {
@@ -125,24 +124,14 @@ impl Findings {
         self.items
     }
 
-    /// The id of the rule now running, if any.
+    /// The id of the rule now running, if any (the pipeline stamps each
+    /// finding with it; which rule decided is [`PipelineRun`](crate::PipelineRun)'s to say).
     pub fn current_rule(&self) -> Option<&Arc<str>> {
         self.current_rule.as_ref()
     }
 
     pub(crate) fn set_current_rule(&mut self, rule: Option<Arc<str>>) -> Option<Arc<str>> {
         std::mem::replace(&mut self.current_rule, rule)
-    }
-
-    /// The id of the innermost rule that denied the message, if one did.
-    pub fn denied_by(&self) -> Option<&Arc<str>> {
-        self.denied_by.as_ref()
-    }
-
-    pub(crate) fn note_denied_by(&mut self, rule: &Arc<str>) {
-        if self.denied_by.is_none() {
-            self.denied_by = Some(rule.clone());
-        }
     }
 
     pub(crate) fn items_mut(&mut self) -> &mut [Finding] {

@@ -62,12 +62,12 @@ pub use event::{
     Persistence, ProcessorEvent, PushNotificationType, Target, parse_timestamp,
 };
 pub use finding::{Field, Finding, Findings};
-pub use limits::{LimitViolation, LimitViolations};
+pub use limits::{LimitField, LimitViolation, LimitViolations};
 pub use message::Message;
 pub use outcome::{Decision, DenyReason, Outcome};
 pub use panic_hook::install_quiet_panic_hook;
 pub use parse::ParseError;
-pub use pipeline::Pipeline;
+pub use pipeline::{Pipeline, PipelineRun};
 pub use processor::{EventError, OnError, Processor};
 pub use rule::{Rule, Verdict};
 pub use rule_config::{OptionError, RuleConfig};

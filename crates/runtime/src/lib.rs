@@ -8,7 +8,7 @@
 //!
 //! A binary is one line: `chimeflow_runtime::main(Registry::builtin())`.
 //! A custom rule crate registers its rule types in the registry first, or
-//! builds its own [`Processor`](chimeflow_core::Processor) and calls
+//! builds its own [`Processor`] and calls
 //! [`main_with_processor`]. To wrap the handler in `tower` layers of your
 //! own, build it with [`handler`] and serve
 //! [`Handler::into_service`] with `lambda_runtime::run`.
