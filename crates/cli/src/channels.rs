@@ -1,5 +1,5 @@
 //! `chimeflow channels …`: create, inspect, list and delete channels; add,
-//! list and remove their members.
+//! list and remove their members. The clap arguments are in [`args`].
 
 use std::process::ExitCode;
 
@@ -8,16 +8,20 @@ use aws_sdk_chimesdkmessaging::types::{ChannelMembershipType, ChannelMode, Chann
 use serde_json::Value;
 
 use crate::aws::{self, failure};
-use crate::cli::{ChannelsArgs, ChannelsCommand, MembershipType, Mode, Privacy};
 use crate::failure::Failure;
-use crate::flows::tags;
 use crate::output;
 use crate::shapes::{self, Obj};
+use crate::tags::messaging_tags;
+
+mod args;
+
+pub use args::ChannelsArgs;
+use args::{ChannelsCommand, MembershipType, Mode, Privacy};
 
 pub fn run(args: &ChannelsArgs) -> Result<ExitCode, Failure> {
     aws::block_on(async {
-        let client = aws::client(&args.aws).await?;
-        let bearer = aws::bearer(&args.aws)?;
+        let client = aws::client(&args.aws.target()).await?;
+        let bearer = args.aws.bearer()?;
         if let Some(response) = call(&client, bearer, &args.command).await? {
             output::print(&response, args.aws.output)?;
         }
@@ -69,7 +73,7 @@ async fn call(
                 .set_channel_id(a.channel_id.clone())
                 .set_member_arns(non_empty(&a.members))
                 .set_moderator_arns(non_empty(&a.moderators))
-                .set_tags(tags(&a.tags)?)
+                .set_tags(messaging_tags(&a.tags)?)
                 .set_client_request_token(a.client_request_token.clone())
                 .chime_bearer(bearer)
                 .send()

@@ -4,9 +4,11 @@
 mod admins;
 mod app_instances;
 mod aws;
+mod aws_options;
 mod channels;
 mod check;
 mod cli;
+mod duration;
 mod failure;
 mod flows;
 mod human;
@@ -17,10 +19,12 @@ mod local;
 mod messages;
 mod new;
 mod output;
+mod paging;
 mod process;
 mod rules_cmd;
 mod shapes;
 mod synthetic;
+mod tags;
 mod users;
 mod watch_progress;
 

@@ -1,4 +1,5 @@
-//! `chimeflow messages …`: send, read and follow channel messages.
+//! `chimeflow messages …`: send, read and follow channel messages. The
+//! clap arguments are in [`args`].
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -14,19 +15,21 @@ use aws_sdk_chimesdkmessaging::types::{
 use serde_json::Value;
 
 use crate::aws::{self, failure};
-use crate::cli::{
-    AwsArgs, MessageType, MessagesArgs, MessagesCommand, Persistence, SendFields, SortOrder,
-    WatchArgs,
-};
+use crate::aws_options::AwsArgs;
 use crate::failure::Failure;
 use crate::output;
 use crate::shapes::{self, Obj};
 use crate::watch_progress::WatchProgress;
 
+mod args;
+
+pub use args::MessagesArgs;
+use args::{MessageType, MessagesCommand, Persistence, SendFields, SortOrder, WatchArgs};
+
 pub fn run(args: &MessagesArgs) -> Result<ExitCode, Failure> {
     aws::block_on(async {
-        let client = aws::client(&args.aws).await?;
-        let bearer = aws::bearer(&args.aws)?;
+        let client = aws::client(&args.aws.target()).await?;
+        let bearer = args.aws.bearer()?;
         match &args.command {
             MessagesCommand::Watch(watch_args) => {
                 watch(&client, bearer, &args.aws, watch_args).await
@@ -419,8 +422,8 @@ async fn watch(
 
 #[cfg(test)]
 mod tests {
+    use super::args::parse_attributes;
     use super::*;
-    use crate::cli::parse_attributes;
 
     #[test]
     fn repeated_attribute_keys_merge() {

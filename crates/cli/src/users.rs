@@ -9,11 +9,11 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 
 use crate::aws::{self, failure};
-use crate::cli::PageArgs;
 use crate::failure::Failure;
 use crate::identity_options::{IdentityAwsArgs, long_help};
 use crate::identity_shapes;
 use crate::output;
+use crate::paging::PageArgs;
 use crate::shapes::Obj;
 
 /// AppInstanceUsers: create, describe, list, delete.
