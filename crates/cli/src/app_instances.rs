@@ -147,30 +147,29 @@ async fn call(client: &Client, command: &AppInstancesCommand) -> Result<Option<V
             )
         }
         AppInstancesCommand::List(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            loop {
-                let out = client
-                    .list_app_instances()
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(
-                    out.app_instances()
-                        .iter()
-                        .map(identity_shapes::app_instance_summary),
-                );
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_app_instances()
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Some(
                 Obj::new()
-                    .val("AppInstances", Some(Value::Array(items)))
-                    .str("NextToken", token.as_deref())
+                    .val(
+                        "AppInstances",
+                        Some(pages.items(
+                            |out| out.app_instances(),
+                            identity_shapes::app_instance_summary,
+                        )),
+                    )
+                    .str("NextToken", pages.next_token.as_deref())
                     .build(),
             )
         }

@@ -96,29 +96,29 @@ async fn call(
             )
         }
         ChannelsCommand::List(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            loop {
-                let out = client
-                    .list_channels()
-                    .app_instance_arn(&a.app_instance_arn)
-                    .set_privacy(a.privacy.map(privacy))
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .chime_bearer(bearer)
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(out.channels().iter().map(shapes::channel_summary));
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_channels()
+                            .app_instance_arn(&a.app_instance_arn)
+                            .set_privacy(a.privacy.map(privacy))
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .chime_bearer(bearer)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Some(
                 Obj::new()
-                    .val("Channels", Some(Value::Array(items)))
-                    .str("NextToken", token.as_deref())
+                    .val(
+                        "Channels",
+                        Some(pages.items(|out| out.channels(), shapes::channel_summary)),
+                    )
+                    .str("NextToken", pages.next_token.as_deref())
                     .build(),
             )
         }
@@ -133,36 +133,33 @@ async fn call(
             None
         }
         ChannelsCommand::Members(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            let mut channel_arn = None;
-            loop {
-                let out = client
-                    .list_channel_memberships()
-                    .channel_arn(&a.channel)
-                    .set_type(a.membership_type.map(membership_type))
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .chime_bearer(bearer)
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(
-                    out.channel_memberships()
-                        .iter()
-                        .map(shapes::channel_membership_summary),
-                );
-                channel_arn = channel_arn.or_else(|| out.channel_arn().map(str::to_owned));
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_channel_memberships()
+                            .channel_arn(&a.channel)
+                            .set_type(a.membership_type.map(membership_type))
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .chime_bearer(bearer)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Some(
                 Obj::new()
-                    .str("ChannelArn", channel_arn.as_deref())
-                    .val("ChannelMemberships", Some(Value::Array(items)))
-                    .str("NextToken", token.as_deref())
+                    .str("ChannelArn", pages.first(|out| out.channel_arn()))
+                    .val(
+                        "ChannelMemberships",
+                        Some(pages.items(
+                            |out| out.channel_memberships(),
+                            shapes::channel_membership_summary,
+                        )),
+                    )
+                    .str("NextToken", pages.next_token.as_deref())
                     .build(),
             )
         }

@@ -84,27 +84,27 @@ async fn call(client: &Client, args: &FlowsArgs) -> Result<Option<Value>, Failur
             )
         }
         FlowsCommand::List(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            loop {
-                let out = client
-                    .list_channel_flows()
-                    .app_instance_arn(&a.app_instance_arn)
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(out.channel_flows().iter().map(shapes::channel_flow_summary));
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_channel_flows()
+                            .app_instance_arn(&a.app_instance_arn)
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Some(
                 Obj::new()
-                    .val("ChannelFlows", Some(Value::Array(items)))
-                    .str("NextToken", token.as_deref())
+                    .val(
+                        "ChannelFlows",
+                        Some(pages.items(|out| out.channel_flows(), shapes::channel_flow_summary)),
+                    )
+                    .str("NextToken", pages.next_token.as_deref())
                     .build(),
             )
         }
@@ -140,27 +140,27 @@ async fn call(client: &Client, args: &FlowsArgs) -> Result<Option<Value>, Failur
             None
         }
         FlowsCommand::Channels(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            loop {
-                let out = client
-                    .list_channels_associated_with_channel_flow()
-                    .channel_flow_arn(&a.flow)
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(out.channels().iter().map(shapes::associated_channel));
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_channels_associated_with_channel_flow()
+                            .channel_flow_arn(&a.flow)
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Some(
                 Obj::new()
-                    .val("Channels", Some(Value::Array(items)))
-                    .str("NextToken", token.as_deref())
+                    .val(
+                        "Channels",
+                        Some(pages.items(|out| out.channels(), shapes::associated_channel)),
+                    )
+                    .str("NextToken", pages.next_token.as_deref())
                     .build(),
             )
         }

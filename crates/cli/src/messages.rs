@@ -79,39 +79,36 @@ async fn call(client: &Client, bearer: &str, command: &MessagesCommand) -> Resul
                 .build()
         }
         MessagesCommand::List(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            let mut channel_arn = None;
-            loop {
-                let out = client
-                    .list_channel_messages()
-                    .channel_arn(&a.channel)
-                    .set_sort_order(a.sort_order.map(|o| match o {
-                        SortOrder::Ascending => SdkSortOrder::Ascending,
-                        SortOrder::Descending => SdkSortOrder::Descending,
-                    }))
-                    .set_sub_channel_id(a.sub_channel_id.clone())
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .chime_bearer(bearer)
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(
-                    out.channel_messages()
-                        .iter()
-                        .map(shapes::channel_message_summary),
-                );
-                channel_arn = channel_arn.or_else(|| out.channel_arn().map(str::to_owned));
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_channel_messages()
+                            .channel_arn(&a.channel)
+                            .set_sort_order(a.sort_order.map(|o| match o {
+                                SortOrder::Ascending => SdkSortOrder::Ascending,
+                                SortOrder::Descending => SdkSortOrder::Descending,
+                            }))
+                            .set_sub_channel_id(a.sub_channel_id.clone())
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .chime_bearer(bearer)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Obj::new()
-                .str("ChannelArn", channel_arn.as_deref())
-                .val("ChannelMessages", Some(Value::Array(items)))
-                .str("NextToken", token.as_deref())
+                .str("ChannelArn", pages.first(|out| out.channel_arn()))
+                .val(
+                    "ChannelMessages",
+                    Some(pages.items(
+                        |out| out.channel_messages(),
+                        shapes::channel_message_summary,
+                    )),
+                )
+                .str("NextToken", pages.next_token.as_deref())
                 .str("SubChannelId", a.sub_channel_id.as_deref())
                 .build()
         }
