@@ -9,6 +9,7 @@ use crate::app_instances::AppInstancesArgs;
 use crate::channels::ChannelsArgs;
 use crate::check::CheckArgs;
 use crate::flows::FlowsArgs;
+use crate::gen_docs::GenDocsArgs;
 use crate::local::LocalArgs;
 use crate::messages::MessagesArgs;
 use crate::new::NewArgs;
@@ -51,6 +52,8 @@ pub enum Command {
     Users(UsersArgs),
     Admins(AdminsArgs),
     Local(LocalArgs),
+    #[command(hide = true)]
+    GenDocs(GenDocsArgs),
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ use crate::output;
 use crate::shapes::{self, Obj};
 use crate::watch_progress::WatchProgress;
 
+// The doc comments in `args` are the command's --help text, written for the
+// terminal (`NAME=ARN[,order=N]`), not for rustdoc's link syntax.
+#[allow(rustdoc::broken_intra_doc_links)]
 mod args;
 
 pub use args::MessagesArgs;

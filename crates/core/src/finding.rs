@@ -68,6 +68,19 @@ impl Findings {
 
     /// Reports a finding in the content. `span` is in bytes of the content
     /// as this rule received it (before its own edits).
+    ///
+    /// ```
+    /// use chimeflow_core::Findings;
+    ///
+    /// let mut findings = Findings::new();
+    /// findings.report("EMAIL", 5..11);
+    /// assert_eq!(findings.len(), 1);
+    /// let finding = &findings.as_slice()[0];
+    /// assert_eq!((finding.category.as_ref(), finding.span()), ("EMAIL", 5..11));
+    /// // Outside a pipeline no rule is running; a pipeline stamps each finding
+    /// // with the id of the rule that reported it.
+    /// assert_eq!(&*finding.rule, "unknown");
+    /// ```
     pub fn report(&mut self, category: impl Into<Cow<'static, str>>, span: Range<usize>) {
         self.report_in(Field::Content, category, span);
     }

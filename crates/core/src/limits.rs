@@ -122,16 +122,38 @@ impl LimitViolations {
 /// Whether `value` is within `(min, max)` characters as [`CallbackRequest::validate`]
 /// counts them: at least `min` Unicode scalar values and at most `max`
 /// UTF-16 code units (see the module doc).
+///
+/// ```
+/// use chimeflow_core::limits::{CALLBACK_ID_LEN, len_within};
+///
+/// assert!(len_within(&"a".repeat(32), CALLBACK_ID_LEN));
+/// assert!(!len_within("too-short", CALLBACK_ID_LEN));
+/// ```
 pub fn len_within(value: &str, (min, max): (usize, usize)) -> bool {
     value.chars().count() >= min && utf16_len(value) <= max
 }
 
 /// The length AWS counts: UTF-16 code units.
+///
+/// ```
+/// use chimeflow_core::limits::utf16_len;
+///
+/// assert_eq!(utf16_len("abc"), 3);
+/// assert_eq!(utf16_len("é"), 1);
+/// assert_eq!(utf16_len("😀"), 2, "outside the Basic Multilingual Plane: a surrogate pair");
+/// ```
 pub fn utf16_len(value: &str) -> usize {
     value.chars().map(char::len_utf16).sum()
 }
 
 /// `[-_a-zA-Z0-9]*`.
+///
+/// ```
+/// use chimeflow_core::limits::is_id;
+///
+/// assert!(is_id("a1_b-2"));
+/// assert!(!is_id("has space"));
+/// ```
 pub fn is_id(value: &str) -> bool {
     value
         .bytes()
@@ -141,6 +163,13 @@ pub fn is_id(value: &str) -> bool {
 /// The ChimeArn pattern:
 /// `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`
 /// (anchored, as the service applies it), and 5-1600 characters.
+///
+/// ```
+/// use chimeflow_core::limits::is_valid_chime_arn;
+///
+/// assert!(is_valid_chime_arn("arn:aws:chime:us-east-1:111122223333:app-instance/a/channel/c"));
+/// assert!(!is_valid_chime_arn("not an arn"));
+/// ```
 pub fn is_valid_chime_arn(value: &str) -> bool {
     let len = utf16_len(value);
     if len < CHANNEL_ARN_LEN.0 || len > CHANNEL_ARN_LEN.1 {
@@ -176,6 +205,14 @@ pub fn is_valid_chime_arn(value: &str) -> bool {
 }
 
 /// Total size of message attributes as counted against the 1 KB limit.
+///
+/// ```
+/// use chimeflow_core::{MessageAttributeValue, MessageAttributes, limits::attributes_size};
+///
+/// let mut attributes = MessageAttributes::new();
+/// attributes.insert("flags".into(), MessageAttributeValue::new(["pii", "profanity"]));
+/// assert_eq!(attributes_size(&attributes), "flags".len() + "pii".len() + "profanity".len());
+/// ```
 pub fn attributes_size(attributes: &MessageAttributes) -> usize {
     attributes
         .iter()
@@ -236,6 +273,28 @@ impl CallbackRequest {
     /// keys 1-64, values 1-512; push notification title 1-50, body 1-150.
     /// The documented 4 KB message and 1 KB attribute sizes are not model
     /// limits: they bound edits only ([`content_fits_edit`], [`attributes_size`]).
+    ///
+    /// ```
+    /// use chimeflow_core::{CallbackRequest, ChannelMessageCallback};
+    ///
+    /// let mut request = CallbackRequest {
+    ///     channel_arn: Some("arn:aws:chime:us-east-1:111122223333:app-instance/a/channel/c".into()),
+    ///     callback_id: "0123456789abcdef0123456789abcdef".into(),
+    ///     delete_resource: false,
+    ///     channel_message: ChannelMessageCallback {
+    ///         message_id: "m1".into(),
+    ///         content: Some("hello".into()),
+    ///         ..Default::default()
+    ///     },
+    /// };
+    /// assert!(request.validate().is_ok());
+    ///
+    /// request.channel_message.metadata = Some("x".repeat(1025));
+    /// let violations = request.validate().unwrap_err();
+    /// assert!(violations.touches("ChannelMessage.Metadata"));
+    /// // Violations name the field and the limit, never the value.
+    /// assert!(!violations.to_string().contains("xxx"));
+    /// ```
     pub fn validate(&self) -> Result<(), LimitViolations> {
         let mut errors = LimitViolations::default();
         errors.check_len("CallbackId", &self.callback_id, CALLBACK_ID_LEN);

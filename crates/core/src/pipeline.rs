@@ -21,6 +21,20 @@ impl std::fmt::Debug for Pipeline {
 
 impl Pipeline {
     /// A pipeline of these rules, in this order.
+    ///
+    /// ```
+    /// use chimeflow_core::{Findings, Message, Pipeline, Rule, Verdict};
+    ///
+    /// struct Nothing(&'static str);
+    /// impl Rule for Nothing {
+    ///     fn id(&self) -> &str { self.0 }
+    ///     fn check(&self, _: &mut Message<'_>, _: &mut Findings) -> Verdict { Verdict::Continue }
+    /// }
+    ///
+    /// let pipeline = Pipeline::new(vec![Box::new(Nothing("first")), Box::new(Nothing("second"))]);
+    /// assert_eq!(pipeline.rule_ids().collect::<Vec<_>>(), ["first", "second"]);
+    /// assert_eq!(pipeline.len(), 2);
+    /// ```
     pub fn new(rules: Vec<Box<dyn Rule>>) -> Self {
         Self {
             rules: rules

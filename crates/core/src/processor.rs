@@ -39,6 +39,14 @@ use crate::{
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
 )]
+///
+/// ```
+/// use chimeflow_core::OnError;
+///
+/// assert_eq!(OnError::default(), OnError::Deny);
+/// let pass: OnError = serde_json::from_str(r#""pass""#).unwrap();
+/// assert_eq!(pass, OnError::Pass);
+/// ```
 #[serde(rename_all = "lowercase")]
 pub enum OnError {
     /// Deny the message (fail closed; the default).
@@ -100,6 +108,29 @@ impl Processor {
     /// A panicking rule's message goes through the panic hook: a process
     /// that handles content should install one that does not print payloads
     /// (slice panics quote the text).
+    ///
+    /// ```
+    /// use chimeflow_core::{OnError, Pipeline, Processor, ProcessorEvent};
+    ///
+    /// // No rules: every message passes, and the callback echoes it.
+    /// let processor = Processor::new(Pipeline::new(Vec::new()), OnError::Deny);
+    /// let event = ProcessorEvent::from_slice(br#"{
+    ///     "CallbackId": "0123456789abcdef0123456789abcdef",
+    ///     "ChannelMessage": {
+    ///         "MessageId": "m1",
+    ///         "ChannelArn": "arn:aws:chime:us-east-1:111122223333:app-instance/a/channel/c",
+    ///         "Content": "hello"}}"#).unwrap();
+    /// let outcome = processor.process(&event).unwrap();
+    /// assert_eq!(outcome.decision.as_str(), "PASS");
+    /// assert_eq!(outcome.callback.channel_message.content.as_deref(), Some("hello"));
+    /// assert!(!outcome.callback.delete_resource);
+    /// assert!(outcome.callback.validate().is_ok());
+    ///
+    /// // A CallbackId that is too short cannot be answered at all.
+    /// let broken = ProcessorEvent::from_slice(br#"{"CallbackId": "short",
+    ///     "ChannelMessage": {"MessageId": "m1"}}"#).unwrap();
+    /// assert_eq!(processor.process(&broken).unwrap_err().field, "CallbackId");
+    /// ```
     pub fn process(&self, event: &ProcessorEvent) -> Result<Outcome, EventError> {
         check_identity(event)?;
         let received = &event.channel_message;

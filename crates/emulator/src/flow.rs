@@ -80,8 +80,9 @@ pub struct InvocationStats {
     pub waiting: usize,
 }
 
-/// The processor event for `message` of `channel_arn`, as the processor
-/// setup guide shows it (<https://docs.aws.amazon.com/chime-sdk/latest/dg/processor-setup.html>).
+/// The processor event for `message` of `channel_arn`, in the shape of
+/// <https://docs.aws.amazon.com/chime-sdk/latest/dg/processor-setup.html>
+/// (the input event it shows for a processor Lambda function).
 pub fn event(state: &State, channel_arn: &str, message: &Message, callback_id: &str) -> Vec<u8> {
     let (content, metadata) = match &message.pending_edit {
         Some(edit) => (

@@ -20,6 +20,9 @@
 //! emulator.shutdown().await;
 //! # let _ = alice; Ok(()) }
 //! ```
+//!
+//! The guide's [local loop and emulator](https://github.com/chimeflow/chimeflow/blob/main/docs/local.md) lists the operations,
+//! what is validated, and the emulator's deliberate differences from AWS.
 
 mod config;
 mod emulator;
