@@ -2,17 +2,17 @@
 //! call the channel-flow, messaging and identity APIs, run the local emulator.
 //!
 //! Every command's help is in the guide's docs/cli.md, generated from the
-//! definitions in `cli` by the hidden `gen-docs` command (`scripts/gen-docs`).
+//! clap definitions (`cli`, and each subcommand's module) by the hidden
+//! `gen-docs` command (`scripts/gen-docs`).
 
 mod admins;
 mod app_instances;
 mod aws;
+mod aws_options;
 mod channels;
 mod check;
-// The doc comments in `cli` are the command's --help text, written for the
-// terminal (`NAME=ARN[,order=N]`), not for rustdoc's link syntax.
-#[allow(rustdoc::broken_intra_doc_links)]
 mod cli;
+mod duration;
 mod failure;
 mod flows;
 mod gen_docs;
@@ -24,16 +24,18 @@ mod local;
 mod messages;
 mod new;
 mod output;
+mod paging;
 mod process;
 mod rules_cmd;
 mod shapes;
 mod synthetic;
+mod tags;
 mod users;
 mod watch_progress;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command};
 
@@ -52,7 +54,7 @@ fn main() -> ExitCode {
         Command::Users(args) => users::run(&args),
         Command::Admins(args) => admins::run(&args),
         Command::Local(args) => local::run(&args),
-        Command::GenDocs(args) => gen_docs::run(&args),
+        Command::GenDocs(args) => gen_docs::run(&args, Cli::command()),
     };
     match result {
         Ok(code) => code,

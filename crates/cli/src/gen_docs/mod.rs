@@ -18,16 +18,31 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chimeflow_rules::Registry;
-use clap::CommandFactory;
+use clap::Args;
 
-use crate::cli::{Cli, GenDocsArgs};
 use crate::failure::Failure;
 
 /// The folder, under the docs folder, that holds one page per rule type.
 const RULES_DIR: &str = "rules";
 
-pub fn run(args: &GenDocsArgs) -> Result<ExitCode, Failure> {
-    let pages = pages();
+/// Write the generated pages of the guide (docs/cli.md, docs/rules/), or
+/// check that they are up to date. For maintainers: `scripts/gen-docs`.
+#[derive(Debug, Args)]
+pub struct GenDocsArgs {
+    /// The guide's folder.
+    #[arg(long, default_value = "docs", value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Write nothing; exit 1 naming every page that is out of date.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// Writes or checks the pages; `chimeflow` is the whole command line
+/// (`Cli::command()`), passed in so that this module does not import the
+/// one that lists it as a subcommand.
+pub fn run(args: &GenDocsArgs, chimeflow: clap::Command) -> Result<ExitCode, Failure> {
+    let pages = pages(chimeflow);
     if args.check {
         let drifted = drifted(&args.dir, &pages);
         if drifted.is_empty() {
@@ -44,9 +59,9 @@ pub fn run(args: &GenDocsArgs) -> Result<ExitCode, Failure> {
 }
 
 /// Every generated page, by path relative to the docs folder.
-fn pages() -> BTreeMap<PathBuf, String> {
+fn pages(chimeflow: clap::Command) -> BTreeMap<PathBuf, String> {
     let mut pages = BTreeMap::new();
-    pages.insert(PathBuf::from("cli.md"), cli_md::render(Cli::command()));
+    pages.insert(PathBuf::from("cli.md"), cli_md::render(chimeflow));
     let registry = Registry::builtin();
     let rules = Path::new(RULES_DIR);
     pages.insert(rules.join("README.md"), rules_md::index(registry.entries()));
