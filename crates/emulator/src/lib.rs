@@ -26,6 +26,7 @@ mod emulator;
 mod error;
 mod flow;
 mod ids;
+mod invocations;
 pub mod model;
 mod ops;
 mod runtime_api;
@@ -34,8 +35,9 @@ mod shared;
 mod snapshot;
 mod state;
 mod validate;
+mod wire;
 
 pub use config::EmulatorConfig;
 pub use emulator::{Emulator, RunningEmulator};
 pub use error::{ApiError, EmulatorError};
-pub use flow::InvocationStats;
+pub use invocations::InvocationStats;
