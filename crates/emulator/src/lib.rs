@@ -34,6 +34,8 @@ mod server;
 mod shared;
 mod snapshot;
 mod state;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 mod validate;
 mod wire;
 
