@@ -3,7 +3,7 @@
 //! beyond bookkeeping, below both the shared core that owns the queue and
 //! the channel-flow engine (`flow`) that fills it.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -51,6 +51,10 @@ pub struct Invocations {
     pub failed: u64,
     /// `…/invocation/next` requests waiting for work now.
     pub waiting: usize,
+    /// Request ids delivered and then answered (or past their deadline),
+    /// not held now: a second answer for one is a state error, not an
+    /// unknown id. (A retry reuses its request id and holds it again.)
+    pub finished: HashSet<String>,
 }
 
 /// Counts of finished deliveries, for tests and `chimeflow local`.
@@ -94,6 +98,20 @@ impl Invocations {
         Some(since + timeout)
     }
 
+    /// Takes the invocation `request_id` out of `in_flight` to answer it:
+    /// `Err` says why it cannot be answered (never delivered, or delivered
+    /// and already answered).
+    pub fn finish(&mut self, request_id: &str) -> Result<Job, Unanswerable> {
+        match self.in_flight.remove(request_id) {
+            Some(job) => {
+                self.finished.insert(request_id.to_owned());
+                Ok(job)
+            }
+            None if self.finished.contains(request_id) => Err(Unanswerable::AlreadyAnswered),
+            None => Err(Unanswerable::Unknown),
+        }
+    }
+
     /// The delivery counts now.
     pub fn stats(&self) -> InvocationStats {
         InvocationStats {
@@ -103,4 +121,14 @@ impl Invocations {
             waiting: self.waiting,
         }
     }
+}
+
+/// Why an invocation cannot be answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unanswerable {
+    /// No invocation with this request id was ever handed out.
+    Unknown,
+    /// It was answered (response or error) or its deadline passed, and no
+    /// retry holds it now.
+    AlreadyAnswered,
 }

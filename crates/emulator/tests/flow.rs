@@ -158,16 +158,31 @@ async fn callback_with_new_content_makes_the_message_sent() {
     let again = callback(&world, &callback_id, &message_id, None, false).await;
     let again = again.unwrap_err();
     assert!(again.starts_with("BadRequestException"), "{again}");
-    // The request id is finished.
-    let late = http(
+    // The request id is answered: a second answer, response or error, is
+    // a state error (403 InvalidStateTransition, as the Lambda Runtime
+    // Interface Emulator answers it); an id never handed out is a 400.
+    for answer in ["response", "error"] {
+        let late = http(
+            &runtime_api,
+            "POST",
+            &format!("/2018-06-01/runtime/invocation/{request_id}/{answer}"),
+            &[],
+            b"{}",
+        )
+        .await;
+        assert_eq!(late.status, 403, "{answer}");
+        assert_eq!(late.json()["errorType"], "InvalidStateTransition");
+    }
+    let unknown = http(
         &runtime_api,
         "POST",
-        &format!("/2018-06-01/runtime/invocation/{request_id}/response"),
+        "/2018-06-01/runtime/invocation/not-a-request-id/response",
         &[],
         b"{}",
     )
     .await;
-    assert_eq!(late.status, 400);
+    assert_eq!(unknown.status, 400);
+    assert_eq!(unknown.json()["errorType"], "InvalidRequestID");
     world.emulator.shutdown().await;
 }
 
