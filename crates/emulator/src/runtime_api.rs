@@ -241,7 +241,26 @@ async fn error(
     }
 }
 
-async fn init_error(headers: HeaderMap, body: Bytes) -> Response {
-    tracing::error!(error_type = %error_type(&headers, &body), "the processor failed to initialise");
+/// `…/init/error`: the processor could not start. On Lambda the
+/// invocation that started the execution environment fails with it (and
+/// an async invocation is retried); here that is the invocation at the
+/// front of the queue, the one this processor would have been handed
+/// next: it counts as failed, and Lambda's retries follow. It did reach
+/// the function, so the flow's fallback never applies to it. With
+/// nothing queued there is nothing to fail: the error is only logged.
+async fn init_error(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let kind = error_type(&headers, &body);
+    tracing::error!(error_type = %kind, "the processor failed to initialise");
+    let pending = shared.invocations().queue.pop_front();
+    if let Some(job) = pending {
+        job.delivered.store(true, Ordering::SeqCst);
+        shared.supervisor.notify_one();
+        flow::failed(&shared, job, &format!("init error {kind}"));
+        shared.changed();
+    }
     accepted()
 }
