@@ -34,7 +34,7 @@ pub fn call(
 }
 
 fn run(shared: &Arc<Shared>, name: &str, input: Map<String, Value>) -> Result<Value, ApiError> {
-    let input = Input(input);
+    let input = Input::new(name, input);
     match name {
         "CreateAppInstance" => identity::create_app_instance_op(shared, &input),
         "CreateAppInstanceUser" => identity::create_app_instance_user_op(shared, &input),
