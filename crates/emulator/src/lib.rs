@@ -21,6 +21,16 @@
 //! # let _ = alice; Ok(()) }
 //! ```
 
+// The modules form layers; each imports only from layers below it
+// (tests/import_layers.rs fails on an import cycle):
+//   bottom   config, error, ids, state, model, invocations (the queue types)
+//   core     shared (config + state + queue), validate, wire (JSON shapes)
+//   engine   flow (events, queueing, fallback, retries), snapshot
+//   ops      ops/input, ops/access, ops/paging < one file per API area
+//            < ops/mod.rs (dispatch)
+//   servers  server (Chime API), runtime_api (Lambda Runtime API)
+//   top      emulator (start/stop, the public handle), test_util
+
 mod config;
 mod emulator;
 mod error;
