@@ -12,6 +12,9 @@ use serde_json::{Map, Value};
 
 use crate::wire_enum::wire_enum;
 
+/// The ContentType of Amazon Lex bot replies: their Content is JSON.
+pub const LEX_CONTENT_TYPE: &str = "application/amz-chime-lex-msgs";
+
 wire_enum! {
     /// `EventType`: `CHANNEL_MESSAGE_EVENT` is the only documented value.
     EventType {

@@ -58,8 +58,9 @@ mod wire_enum;
 
 pub use callback::{CallbackBody, CallbackRequest, ChannelMessageCallback, PushNotification};
 pub use event::{
-    ChannelMessage, EventType, Identity, MessageAttributeValue, MessageAttributes, MessageType,
-    Persistence, ProcessorEvent, PushNotificationType, Target, parse_timestamp,
+    ChannelMessage, EventType, Identity, LEX_CONTENT_TYPE, MessageAttributeValue,
+    MessageAttributes, MessageType, Persistence, ProcessorEvent, PushNotificationType, Target,
+    parse_timestamp,
 };
 pub use finding::{Field, Finding, Findings};
 pub use limits::{LimitField, LimitViolation, LimitViolations};
@@ -73,6 +74,3 @@ pub use rule::{Rule, Verdict};
 pub use rule_config::{OptionError, RuleConfig};
 pub use selective::Selective;
 pub use selector::{Selector, wildcard_match};
-
-/// The ContentType of Amazon Lex bot replies: their Content is JSON.
-pub const LEX_CONTENT_TYPE: &str = "application/amz-chime-lex-msgs";

@@ -309,7 +309,7 @@ impl<'a> Message<'a> {
     /// assert!(Message::new(&reply).is_lex());
     /// ```
     pub fn is_lex(&self) -> bool {
-        self.content_type() == Some(crate::LEX_CONTENT_TYPE)
+        self.content_type() == Some(crate::event::LEX_CONTENT_TYPE)
     }
 
     /// Whether this is an edit of an earlier message.

@@ -226,7 +226,12 @@ mod tests {
             ),
             (
                 &persistent_text,
-                message("a", "PERSISTENT", false, Some(crate::LEX_CONTENT_TYPE)),
+                message(
+                    "a",
+                    "PERSISTENT",
+                    false,
+                    Some(crate::event::LEX_CONTENT_TYPE),
+                ),
                 false,
             ),
             (

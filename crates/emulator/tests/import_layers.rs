@@ -513,3 +513,21 @@ fn tests_modules_and_containment_alone_are_no_cycle() {
     assert_eq!(edges["lib.rs"], BTreeSet::from(["a.rs".to_owned()]));
     assert_layered(&src.join("lib.rs"));
 }
+
+/// The other crates of the workspace keep the same rule. (The check reads
+/// their sources through the workspace layout, so it runs from a checkout.)
+/// chimeflow-rules is not listed yet: its `pii/mod.rs` and the profanity
+/// matcher and normaliser define items their own child modules use while
+/// calling into them (parent <-> child), a knot still to untie.
+#[test]
+fn the_other_workspace_crates_import_no_cycle() {
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for root in [
+        "core/src/lib.rs",
+        "runtime/src/lib.rs",
+        "testkit/src/lib.rs",
+        "cli/src/main.rs",
+    ] {
+        assert_layered(&crates.join(root));
+    }
+}
