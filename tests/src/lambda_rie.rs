@@ -6,12 +6,12 @@
 //! are on 127.0.0.1. scripts/fetch-rie puts the binary where
 //! [`LambdaRie::binary`] looks.
 
-use std::io::Read;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use crate::captured::Captured;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -51,7 +51,7 @@ impl RieAnswer {
 pub struct LambdaRie {
     child: Child,
     address: SocketAddr,
-    output: Arc<Mutex<Vec<u8>>>,
+    output: Captured,
 }
 
 impl LambdaRie {
@@ -117,23 +117,7 @@ impl LambdaRie {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = command.spawn().expect("the emulator starts");
-        let output = Arc::new(Mutex::new(Vec::new()));
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let output = output.clone();
-            std::thread::spawn(move || {
-                let mut stream = stream;
-                let mut chunk = [0u8; 4096];
-                while let Ok(n) = stream.read(&mut chunk) {
-                    if n == 0 {
-                        break;
-                    }
-                    output.lock().unwrap().extend_from_slice(&chunk[..n]);
-                }
-            });
-        }
+        let output = Captured::start(&mut child);
         let mut rie = Self {
             child,
             address,
@@ -199,7 +183,7 @@ impl LambdaRie {
     /// Everything the emulator and the function printed so far, in order of
     /// arrival: the emulator's own lines, START/END/REPORT, the function's logs.
     pub fn output(&self) -> String {
-        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
+        self.output.text()
     }
 }
 

@@ -12,11 +12,13 @@
 //!   botocore's model of ChannelFlowCallback.
 
 mod callback_model;
+mod captured;
 mod chime_stub;
 mod lambda_rie;
 mod runtime_api;
 
 pub use callback_model::{assert_valid_callbacks, callback_request};
+pub use captured::Captured;
 pub use chime_stub::{ChimeStub, RecordedRequest, Reply};
 pub use lambda_rie::{LambdaRie, RieAnswer};
 pub use runtime_api::{InvocationResult, RuntimeApi};
