@@ -312,15 +312,24 @@ impl<'a> Message<'a> {
         self.content_type() == Some(crate::event::LEX_CONTENT_TYPE)
     }
 
-    /// Whether this is an edit of an earlier message.
+    /// Whether this is an edit of an earlier message: its
+    /// `LastEditedTimestamp` is later than its `CreatedTimestamp` (see
+    /// [`ChannelMessage::is_edit`]).
     ///
     /// ```
     /// use chimeflow_core::{ChannelMessage, Message};
     ///
-    /// let edit = ChannelMessage {
+    /// let new = ChannelMessage {
     ///     message_id: "m1".into(),
+    ///     created_timestamp: Some("2026-01-01T00:00:00.000Z".into()),
+    ///     // A plain send carries LastEditedTimestamp too, equal to created.
     ///     last_edited_timestamp: Some("2026-01-01T00:00:00.000Z".into()),
     ///     ..Default::default()
+    /// };
+    /// assert!(!Message::new(&new).is_edit());
+    /// let edit = ChannelMessage {
+    ///     last_edited_timestamp: Some("2026-01-01T00:05:00.000Z".into()),
+    ///     ..new.clone()
     /// };
     /// assert!(Message::new(&edit).is_edit());
     /// ```

@@ -84,10 +84,12 @@ impl ProcessorEvent {
                 Err(from_json(path, strict.inner()))
             }
             Err(strict) => {
-                // Not JSON at all: report the syntax error itself.
-                let value: Value = serde_json::from_slice(json).map_err(|e| from_json(None, &e))?;
                 let path = strict.path().to_string();
                 let path = (path != "." && !path.is_empty()).then_some(path);
+                // Not JSON at all: the strict parser's error says where.
+                let Ok(value) = serde_json::from_slice::<Value>(json) else {
+                    return Err(from_json(path, strict.inner()));
+                };
                 lenient(value).ok_or_else(|| from_json(path, strict.inner()))
             }
         }

@@ -22,8 +22,12 @@ impl Selective {
     ///
     /// // Deny edits only.
     /// let rule = Selective::new(Box::new(DenyAll), Selector { edits: Some(true), ..Default::default() });
-    /// let new = ChannelMessage { message_id: "m1".into(), ..Default::default() };
-    /// let edit = ChannelMessage { last_edited_timestamp: Some(1.into()), ..new.clone() };
+    /// let new = ChannelMessage {
+    ///     message_id: "m1".into(),
+    ///     created_timestamp: Some(1_700_000_000.into()),
+    ///     ..Default::default()
+    /// };
+    /// let edit = ChannelMessage { last_edited_timestamp: Some(1_700_000_060.into()), ..new.clone() };
     /// assert!(!rule.check(&mut Message::new(&new), &mut Findings::new()).is_deny());
     /// assert!(rule.check(&mut Message::new(&edit), &mut Findings::new()).is_deny());
     /// ```
