@@ -2,13 +2,11 @@
 
 use std::process::ExitCode;
 
-use chimeflow_rules::Config;
-
 use crate::cli::CheckArgs;
 use crate::failure::Failure;
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode, Failure> {
-    let config = Config::load(args.config.as_deref())?;
+    let config = chimeflow_rules::load(args.config.as_deref())?;
     let ids = config.rule_ids();
     println!(
         "{}: ok, {} rule{} ({}), on_error = {}",

@@ -122,6 +122,7 @@ fn render(template: &str, name: &str, chimeflow: &Path) -> String {
         .replace("{{name}}", name)
         .replace("{{crate}}", &name.replace('-', "_"))
         .replace("{{dep core}}", &dep("core"))
+        .replace("{{dep host}}", &dep("host"))
         .replace("{{dep rules}}", &dep("rules"))
         .replace("{{dep runtime}}", &dep("runtime"))
         .replace("{{dep testkit}}", &dep("testkit"))

@@ -2,13 +2,11 @@
 
 use std::process::ExitCode;
 
-use chimeflow_rules::Registry;
-
 use crate::cli::RulesArgs;
 use crate::failure::Failure;
 
 pub fn run(args: &RulesArgs) -> Result<ExitCode, Failure> {
-    let registry = Registry::builtin();
+    let registry = chimeflow_rules::registry();
     match &args.id {
         None => {
             let width = registry

@@ -110,7 +110,7 @@ async fn start(env: &[(String, String)]) -> LambdaRie {
 /// What the rules library makes of the event with the embedded
 /// configuration: (decision, the callback request).
 fn library_outcome(bytes: &[u8]) -> (String, Value) {
-    let processor = chimeflow_rules::Config::embedded()
+    let processor = chimeflow_rules::load_default()
         .expect("the embedded configuration is valid")
         .into_processor();
     let event = chimeflow_core::ProcessorEvent::from_slice(bytes).expect("the event parses");

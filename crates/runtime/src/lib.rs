@@ -6,8 +6,11 @@
 //! inside the invocation's deadline), log one JSON line without message
 //! content, and emit CloudWatch Embedded Metric Format metrics.
 //!
-//! A binary is one line: `chimeflow_runtime::main(Registry::builtin())`.
-//! A custom rule crate registers its rule types in the registry first.
+//! A binary is one line:
+//! `chimeflow_runtime::main_with_config(chimeflow_rules::registry(), chimeflow_rules::default_config())`.
+//! A custom rule crate registers its rule types in the registry first. The
+//! runtime itself depends on the rule host (`chimeflow-host`) only, so a
+//! processor with only custom rules does not link the built-in ones.
 //!
 //! Environment:
 //! - `CHIMEFLOW_CONFIG`: a configuration file instead of the embedded one.
@@ -35,23 +38,14 @@ pub use settings::Settings;
 
 use std::process::ExitCode;
 
-use chimeflow_rules::{Config, Registry};
-
-/// Runs the processor Lambda with the rule types of `registry` and the
-/// embedded chimeflow default configuration (or `$CHIMEFLOW_CONFIG`).
-pub fn main(registry: Registry) -> ExitCode {
-    main_with_config(registry, chimeflow_rules::ConfigSource::embedded())
-}
+use chimeflow_host::{Config, ConfigSource, Registry};
 
 /// Runs the processor Lambda with the rule types of `registry`: loads the
 /// configuration (`$CHIMEFLOW_CONFIG`, else `default_config`, which a custom
 /// processor embeds with `include_str!`), refusing to start, through the
 /// Runtime API's init error, when it is bad; builds the SDK client once; and
 /// serves invocations.
-pub fn main_with_config(
-    registry: Registry,
-    default_config: chimeflow_rules::ConfigSource,
-) -> ExitCode {
+pub fn main_with_config(registry: Registry, default_config: ConfigSource) -> ExitCode {
     logging::init();
     quiet_panics();
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -92,13 +86,13 @@ fn quiet_panics() {
 
 async fn serve(
     registry: Registry,
-    default_config: chimeflow_rules::ConfigSource,
+    default_config: ConfigSource,
 ) -> Result<(), lambda_runtime::Error> {
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(message) => return fail_init("Chimeflow.BadEnvironment", message).await,
     };
-    let config = match chimeflow_rules::ConfigSource::resolve_or(None, default_config)
+    let config = match ConfigSource::resolve_or(None, default_config)
         .and_then(|source| Config::parse(&source, &registry))
     {
         Ok(config) => config,
