@@ -1057,7 +1057,7 @@ pub fn parse_attributes(text: &str) -> Result<AttributeList, String> {
 /// messages PENDING.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
-    cargo build -p chimeflow-deploy --bin processor && chimeflow local\n  \
+    cargo build -p chimeflow-processor --bin processor && chimeflow local\n  \
     chimeflow local --port 0 --config my-rules.toml\n  \
     chimeflow local --processor ./target/debug/my-processor --duplicate-delivery")]
 pub struct LocalArgs {

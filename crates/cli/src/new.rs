@@ -117,8 +117,8 @@ fn render(template: &str, name: &str, chimeflow: &Path) -> String {
         )
     };
     template
-        // The root template builds crates/deploy; a scaffold is one crate.
-        .replace("CodeUri: crates/deploy", "CodeUri: .")
+        // The root template builds crates/processor; a scaffold is one crate.
+        .replace("CodeUri: crates/processor", "CodeUri: .")
         .replace("{{name}}", name)
         .replace("{{crate}}", &name.replace('-', "_"))
         .replace("{{dep core}}", &dep("core"))

@@ -237,7 +237,7 @@ pub fn processor_binary() -> &'static Path {
                 "build",
                 "--quiet",
                 "-p",
-                "chimeflow-deploy",
+                "chimeflow-processor",
                 "--bin",
                 "processor",
             ])
@@ -245,7 +245,10 @@ pub fn processor_binary() -> &'static Path {
             .current_dir(root())
             .status()
             .expect("cargo runs");
-        assert!(status.success(), "cargo build -p chimeflow-deploy failed");
+        assert!(
+            status.success(),
+            "cargo build -p chimeflow-processor failed"
+        );
         assert!(path.is_file(), "no processor at {}", path.display());
         path
     })

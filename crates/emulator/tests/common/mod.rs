@@ -316,7 +316,7 @@ pub async fn next_invocation(runtime_api: &str) -> (String, serde_json::Value, H
     (id, event, response)
 }
 
-/// The real `processor` binary of crates/deploy, built (once per test
+/// The real `processor` binary of crates/processor, built (once per test
 /// binary) with the cargo that runs the tests, in the same target folder
 /// and with the same profile as the test binary (`cargo test --release`
 /// runs a release processor, never a stale dev one). The CLI's tests have
@@ -341,7 +341,7 @@ pub fn processor_binary() -> PathBuf {
                     "build",
                     "--quiet",
                     "-p",
-                    "chimeflow-deploy",
+                    "chimeflow-processor",
                     "--bin",
                     "processor",
                 ])
