@@ -136,7 +136,9 @@ pub struct RulesArgs {
 
 /// Scaffold a processor project with a custom rule.
 ///
-/// Creates PATH with a Cargo project on the chimeflow crates: a processor
+/// Creates PATH with a Cargo project on the chimeflow crates from crates.io
+/// (`chimeflow-core = "0.1"`, ...; --chimeflow-path DIR depends on a
+/// chimeflow checkout by path instead, to work on chimeflow itself): a processor
 /// binary (src/main.rs) that registers a custom rule stub (src/rule.rs, with
 /// table and conformance tests) next to the built-ins, rules/chimeflow.toml
 /// (embedded at build time), template.yaml for `sam build && sam deploy`,
@@ -154,7 +156,8 @@ pub struct NewArgs {
     #[arg(long)]
     pub name: Option<String>,
 
-    /// The chimeflow checkout to depend on [default: the one this binary was built from].
+    /// Depend on the chimeflow crates of this checkout by path [default: the published
+    /// crates, by version].
     #[arg(long, value_name = "DIR")]
     pub chimeflow_path: Option<PathBuf>,
 }
