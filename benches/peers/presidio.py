@@ -40,7 +40,7 @@ from presidio_analyzer.predefined_recognizers import (  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-DEFAULT_EVAL = ROOT.parent / "shared" / "data" / "eval" / "pii.jsonl"
+DEFAULT_EVAL = ROOT / "crates" / "rules" / "tests" / "data" / "pii.jsonl"
 
 # Presidio's entity names -> Amazon Comprehend's (the eval file's `type`).
 NAMES = {

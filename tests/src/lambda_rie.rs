@@ -206,7 +206,7 @@ impl LambdaRie {
 impl Drop for LambdaRie {
     /// SIGTERM, as `docker stop` sends at the end of `sam local invoke`: the
     /// emulator stops its bootstrap, then exits. SIGKILL if it has not
-    /// after [`SHUTDOWN`].
+    /// after `SHUTDOWN`.
     fn drop(&mut self) {
         // Only a child not yet reaped is signalled: its pid is still its own.
         if !matches!(self.child.try_wait(), Ok(None)) {

@@ -9,11 +9,11 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 
 use crate::aws::{self, failure};
-use crate::cli::PageArgs;
 use crate::failure::Failure;
 use crate::identity_options::{IdentityAwsArgs, long_help};
 use crate::identity_shapes;
 use crate::output;
+use crate::paging::PageArgs;
 use crate::shapes::Obj;
 
 /// AppInstanceAdmins: create, list, delete.
@@ -114,35 +114,31 @@ async fn call(client: &Client, command: &AdminsCommand) -> Result<Option<Value>,
             )
         }
         AdminsCommand::List(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            let mut app_instance_arn = None;
-            loop {
-                let out = client
-                    .list_app_instance_admins()
-                    .app_instance_arn(&a.app_instance_arn)
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(
-                    out.app_instance_admins()
-                        .iter()
-                        .map(identity_shapes::admin_summary),
-                );
-                app_instance_arn =
-                    app_instance_arn.or_else(|| out.app_instance_arn().map(str::to_owned));
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_app_instance_admins()
+                            .app_instance_arn(&a.app_instance_arn)
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Some(
                 Obj::new()
-                    .str("AppInstanceArn", app_instance_arn.as_deref())
-                    .val("AppInstanceAdmins", Some(Value::Array(items)))
-                    .str("NextToken", token.as_deref())
+                    .str("AppInstanceArn", pages.first(|out| out.app_instance_arn()))
+                    .val(
+                        "AppInstanceAdmins",
+                        Some(pages.items(
+                            |out| out.app_instance_admins(),
+                            identity_shapes::admin_summary,
+                        )),
+                    )
+                    .str("NextToken", pages.next_token.as_deref())
                     .build(),
             )
         }

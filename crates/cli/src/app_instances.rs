@@ -5,17 +5,17 @@
 use std::process::ExitCode;
 
 use aws_sdk_chimesdkidentity::Client;
-use aws_sdk_chimesdkidentity::types::Tag;
 use clap::{Args, Subcommand};
 use serde_json::Value;
 
 use crate::aws::{self, failure};
-use crate::cli::{PageArgs, TagList, parse_tags};
 use crate::failure::Failure;
 use crate::identity_options::{IdentityAwsArgs, long_help};
 use crate::identity_shapes;
 use crate::output;
+use crate::paging::PageArgs;
 use crate::shapes::Obj;
+use crate::tags::{TagList, identity_tags, parse_tags};
 
 /// AppInstances: create, describe, list, delete.
 ///
@@ -111,25 +111,6 @@ pub fn run(args: &AppInstancesArgs) -> Result<ExitCode, Failure> {
     })?
 }
 
-/// The tags of `--tags` options, or none when there are none.
-fn tags(lists: &[TagList]) -> Result<Option<Vec<Tag>>, Failure> {
-    if lists.is_empty() {
-        return Ok(None);
-    }
-    lists
-        .iter()
-        .flat_map(|list| &list.0)
-        .map(|(key, value)| {
-            Tag::builder()
-                .key(key)
-                .value(value)
-                .build()
-                .map_err(|e| Failure::Usage(format!("bad tag {key:?}: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
-}
-
 /// Makes the call; the response to print, if the API answers with one.
 async fn call(client: &Client, command: &AppInstancesCommand) -> Result<Option<Value>, Failure> {
     Ok(match command {
@@ -138,7 +119,7 @@ async fn call(client: &Client, command: &AppInstancesCommand) -> Result<Option<V
                 .create_app_instance()
                 .name(&a.name)
                 .set_metadata(a.metadata.clone())
-                .set_tags(tags(&a.tags)?)
+                .set_tags(identity_tags(&a.tags)?)
                 .set_client_request_token(a.client_request_token.clone())
                 .send()
                 .await
@@ -166,30 +147,29 @@ async fn call(client: &Client, command: &AppInstancesCommand) -> Result<Option<V
             )
         }
         AppInstancesCommand::List(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            loop {
-                let out = client
-                    .list_app_instances()
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(
-                    out.app_instances()
-                        .iter()
-                        .map(identity_shapes::app_instance_summary),
-                );
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_app_instances()
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Some(
                 Obj::new()
-                    .val("AppInstances", Some(Value::Array(items)))
-                    .str("NextToken", token.as_deref())
+                    .val(
+                        "AppInstances",
+                        Some(pages.items(
+                            |out| out.app_instances(),
+                            identity_shapes::app_instance_summary,
+                        )),
+                    )
+                    .str("NextToken", pages.next_token.as_deref())
                     .build(),
             )
         }

@@ -14,7 +14,6 @@ use aws_sdk_chimesdkmessaging::config::http::HttpResponse;
 use aws_sdk_chimesdkmessaging::config::{Credentials, Region, SharedCredentialsProvider};
 use aws_sdk_chimesdkmessaging::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
-use crate::cli::AwsArgs;
 use crate::failure::Failure;
 
 /// The placeholder credentials used against a local endpoint when none are
@@ -31,7 +30,7 @@ pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, Fa
 }
 
 /// A Chime SDK Messaging client for the endpoint, region and profile of
-/// `aws`, else of the environment and profile files
+/// `target`, else of the environment and profile files
 /// (`AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING`, `AWS_ENDPOINT_URL`, `AWS_REGION`,
 /// `AWS_PROFILE`, `~/.aws/config`, …).
 ///
@@ -39,13 +38,8 @@ pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T, Fa
 /// credentials come from the environment or the profile when there are any,
 /// else placeholders: the local emulator does not check signatures, and
 /// the instance-metadata lookups of the full chain would only add delay.
-pub async fn client(aws: &AwsArgs) -> Result<Client, Failure> {
-    let target = Target {
-        endpoint_url: aws.endpoint_url.as_deref(),
-        region: aws.region.as_deref(),
-        profile: aws.profile.as_deref(),
-    };
-    let loaded = load(&target, "AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING").await?;
+pub async fn client(target: &Target<'_>) -> Result<Client, Failure> {
+    let loaded = load(target, "AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING").await?;
     let mut builder = aws_sdk_chimesdkmessaging::config::Builder::from(&loaded.config);
     if let Some(url) = loaded.env_endpoint {
         builder.set_endpoint_url(Some(url));
@@ -137,17 +131,6 @@ async fn load(target: &Target<'_>, service_endpoint_variable: &str) -> Result<Lo
         config,
         env_endpoint,
         local_credentials,
-    })
-}
-
-/// The bearer (`x-amz-chime-bearer`) that messaging and association calls
-/// need, or a usage error naming both ways to give it.
-pub fn bearer(aws: &AwsArgs) -> Result<&str, Failure> {
-    aws.bearer.as_deref().filter(|b| !b.is_empty()).ok_or_else(|| {
-        Failure::Usage(
-            "this call needs the AppInstanceUser ARN making it: pass --bearer ARN or set CHIMEFLOW_BEARER"
-                .into(),
-        )
     })
 }
 
@@ -261,28 +244,6 @@ fn causes(error: &(dyn std::error::Error + 'static)) -> String {
     }
 }
 
-/// Parses a duration: `30` or `30s` (seconds), `500ms`, `2m`.
-pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    let text = text.trim();
-    let (number, scale) = if let Some(n) = text.strip_suffix("ms") {
-        (n, 0.001)
-    } else if let Some(n) = text.strip_suffix('s') {
-        (n, 1.0)
-    } else if let Some(n) = text.strip_suffix('m') {
-        (n, 60.0)
-    } else {
-        (text, 1.0)
-    };
-    let value: f64 = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("not a duration: {text:?} (e.g. 30, 30s, 500ms, 2m)"))?;
-    if !value.is_finite() || value < 0.0 {
-        return Err(format!("not a duration: {text:?}"));
-    }
-    std::time::Duration::try_from_secs_f64(value * scale).map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,17 +278,5 @@ mod tests {
         assert!(check_endpoint("127.0.0.1:7700").is_err());
         assert!(check_endpoint("http://").is_err());
         assert!(check_endpoint("ftp://x").is_err());
-    }
-
-    #[test]
-    fn durations() {
-        use std::time::Duration;
-        assert_eq!(parse_duration("30").unwrap(), Duration::from_secs(30));
-        assert_eq!(parse_duration("30s").unwrap(), Duration::from_secs(30));
-        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
-        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("-1").is_err());
     }
 }

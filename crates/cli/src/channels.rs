@@ -1,5 +1,5 @@
 //! `chimeflow channels …`: create, inspect, list and delete channels; add,
-//! list and remove their members.
+//! list and remove their members. The clap arguments are in [`args`].
 
 use std::process::ExitCode;
 
@@ -8,16 +8,20 @@ use aws_sdk_chimesdkmessaging::types::{ChannelMembershipType, ChannelMode, Chann
 use serde_json::Value;
 
 use crate::aws::{self, failure};
-use crate::cli::{ChannelsArgs, ChannelsCommand, MembershipType, Mode, Privacy};
 use crate::failure::Failure;
-use crate::flows::tags;
 use crate::output;
 use crate::shapes::{self, Obj};
+use crate::tags::messaging_tags;
+
+mod args;
+
+pub use args::ChannelsArgs;
+use args::{ChannelsCommand, MembershipType, Mode, Privacy};
 
 pub fn run(args: &ChannelsArgs) -> Result<ExitCode, Failure> {
     aws::block_on(async {
-        let client = aws::client(&args.aws).await?;
-        let bearer = aws::bearer(&args.aws)?;
+        let client = aws::client(&args.aws.target()).await?;
+        let bearer = args.aws.bearer()?;
         if let Some(response) = call(&client, bearer, &args.command).await? {
             output::print(&response, args.aws.output)?;
         }
@@ -69,7 +73,7 @@ async fn call(
                 .set_channel_id(a.channel_id.clone())
                 .set_member_arns(non_empty(&a.members))
                 .set_moderator_arns(non_empty(&a.moderators))
-                .set_tags(tags(&a.tags)?)
+                .set_tags(messaging_tags(&a.tags)?)
                 .set_client_request_token(a.client_request_token.clone())
                 .chime_bearer(bearer)
                 .send()
@@ -92,29 +96,29 @@ async fn call(
             )
         }
         ChannelsCommand::List(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            loop {
-                let out = client
-                    .list_channels()
-                    .app_instance_arn(&a.app_instance_arn)
-                    .set_privacy(a.privacy.map(privacy))
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .chime_bearer(bearer)
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(out.channels().iter().map(shapes::channel_summary));
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_channels()
+                            .app_instance_arn(&a.app_instance_arn)
+                            .set_privacy(a.privacy.map(privacy))
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .chime_bearer(bearer)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Some(
                 Obj::new()
-                    .val("Channels", Some(Value::Array(items)))
-                    .str("NextToken", token.as_deref())
+                    .val(
+                        "Channels",
+                        Some(pages.items(|out| out.channels(), shapes::channel_summary)),
+                    )
+                    .str("NextToken", pages.next_token.as_deref())
                     .build(),
             )
         }
@@ -129,36 +133,33 @@ async fn call(
             None
         }
         ChannelsCommand::Members(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            let mut channel_arn = None;
-            loop {
-                let out = client
-                    .list_channel_memberships()
-                    .channel_arn(&a.channel)
-                    .set_type(a.membership_type.map(membership_type))
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .chime_bearer(bearer)
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(
-                    out.channel_memberships()
-                        .iter()
-                        .map(shapes::channel_membership_summary),
-                );
-                channel_arn = channel_arn.or_else(|| out.channel_arn().map(str::to_owned));
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_channel_memberships()
+                            .channel_arn(&a.channel)
+                            .set_type(a.membership_type.map(membership_type))
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .chime_bearer(bearer)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Some(
                 Obj::new()
-                    .str("ChannelArn", channel_arn.as_deref())
-                    .val("ChannelMemberships", Some(Value::Array(items)))
-                    .str("NextToken", token.as_deref())
+                    .str("ChannelArn", pages.first(|out| out.channel_arn()))
+                    .val(
+                        "ChannelMemberships",
+                        Some(pages.items(
+                            |out| out.channel_memberships(),
+                            shapes::channel_membership_summary,
+                        )),
+                    )
+                    .str("NextToken", pages.next_token.as_deref())
                     .build(),
             )
         }

@@ -1,24 +1,33 @@
-//! `chimeflow flows …`: the channel-flow APIs.
+//! `chimeflow flows …`: the channel-flow APIs. The clap arguments are in
+//! [`args`].
 
 use std::io::Read;
 use std::process::ExitCode;
 
 use aws_sdk_chimesdkmessaging::Client;
 use aws_sdk_chimesdkmessaging::types::{
-    FallbackAction, InvocationType, LambdaConfiguration, Processor, ProcessorConfiguration, Tag,
+    FallbackAction, InvocationType, LambdaConfiguration, Processor, ProcessorConfiguration,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::aws::{self, failure};
-use crate::cli::{FlowsArgs, FlowsCommand, ProcessorsArgs, TagList};
 use crate::failure::Failure;
 use crate::output;
 use crate::shapes::{self, Obj};
+use crate::tags::messaging_tags;
+
+// The doc comments in `args` are the command's --help text, written for the
+// terminal (`NAME=ARN[,order=N]`), not for rustdoc's link syntax.
+#[allow(rustdoc::broken_intra_doc_links)]
+mod args;
+
+pub use args::FlowsArgs;
+use args::{FlowsCommand, ProcessorsArgs};
 
 pub fn run(args: &FlowsArgs) -> Result<ExitCode, Failure> {
     aws::block_on(async {
-        let client = aws::client(&args.aws).await?;
+        let client = aws::client(&args.aws.target()).await?;
         let response = call(&client, args).await?;
         if let Some(response) = response {
             output::print(&response, args.aws.output)?;
@@ -37,7 +46,7 @@ async fn call(client: &Client, args: &FlowsArgs) -> Result<Option<Value>, Failur
                 .app_instance_arn(&a.app_instance_arn)
                 .name(&a.name)
                 .set_processors(Some(processors))
-                .set_tags(tags(&a.tags)?)
+                .set_tags(messaging_tags(&a.tags)?)
                 .set_client_request_token(a.client_request_token.clone())
                 .send()
                 .await
@@ -78,27 +87,27 @@ async fn call(client: &Client, args: &FlowsArgs) -> Result<Option<Value>, Failur
             )
         }
         FlowsCommand::List(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            loop {
-                let out = client
-                    .list_channel_flows()
-                    .app_instance_arn(&a.app_instance_arn)
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(out.channel_flows().iter().map(shapes::channel_flow_summary));
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_channel_flows()
+                            .app_instance_arn(&a.app_instance_arn)
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Some(
                 Obj::new()
-                    .val("ChannelFlows", Some(Value::Array(items)))
-                    .str("NextToken", token.as_deref())
+                    .val(
+                        "ChannelFlows",
+                        Some(pages.items(|out| out.channel_flows(), shapes::channel_flow_summary)),
+                    )
+                    .str("NextToken", pages.next_token.as_deref())
                     .build(),
             )
         }
@@ -116,7 +125,7 @@ async fn call(client: &Client, args: &FlowsArgs) -> Result<Option<Value>, Failur
                 .associate_channel_flow()
                 .channel_arn(&a.channel)
                 .channel_flow_arn(&a.flow)
-                .chime_bearer(aws::bearer(&args.aws)?)
+                .chime_bearer(args.aws.bearer()?)
                 .send()
                 .await
                 .map_err(failure)?;
@@ -127,34 +136,34 @@ async fn call(client: &Client, args: &FlowsArgs) -> Result<Option<Value>, Failur
                 .disassociate_channel_flow()
                 .channel_arn(&a.channel)
                 .channel_flow_arn(&a.flow)
-                .chime_bearer(aws::bearer(&args.aws)?)
+                .chime_bearer(args.aws.bearer()?)
                 .send()
                 .await
                 .map_err(failure)?;
             None
         }
         FlowsCommand::Channels(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            loop {
-                let out = client
-                    .list_channels_associated_with_channel_flow()
-                    .channel_flow_arn(&a.flow)
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(out.channels().iter().map(shapes::associated_channel));
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_channels_associated_with_channel_flow()
+                            .channel_flow_arn(&a.flow)
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Some(
                 Obj::new()
-                    .val("Channels", Some(Value::Array(items)))
-                    .str("NextToken", token.as_deref())
+                    .val(
+                        "Channels",
+                        Some(pages.items(|out| out.channels(), shapes::associated_channel)),
+                    )
+                    .str("NextToken", pages.next_token.as_deref())
                     .build(),
             )
         }
@@ -162,7 +171,7 @@ async fn call(client: &Client, args: &FlowsArgs) -> Result<Option<Value>, Failur
             client
                 .tag_resource()
                 .resource_arn(&a.resource_arn)
-                .set_tags(tags(&a.tags)?)
+                .set_tags(messaging_tags(&a.tags)?)
                 .send()
                 .await
                 .map_err(failure)?;
@@ -188,25 +197,6 @@ async fn call(client: &Client, args: &FlowsArgs) -> Result<Option<Value>, Failur
             Some(json!({"Tags": shapes::tags(out.tags())}))
         }
     })
-}
-
-/// The tags of `--tags` options, or none when there are none.
-pub fn tags(lists: &[TagList]) -> Result<Option<Vec<Tag>>, Failure> {
-    if lists.is_empty() {
-        return Ok(None);
-    }
-    lists
-        .iter()
-        .flat_map(|list| &list.0)
-        .map(|(key, value)| {
-            Tag::builder()
-                .key(key)
-                .value(value)
-                .build()
-                .map_err(|e| Failure::Usage(format!("bad tag {key:?}: {e}")))
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
 }
 
 /// A processor as the API takes it, in a JSON file.
@@ -329,8 +319,8 @@ fn processors(args: &ProcessorsArgs) -> Result<Vec<Processor>, Failure> {
 
 #[cfg(test)]
 mod tests {
+    use super::args::parse_processor;
     use super::*;
-    use crate::cli::parse_processor;
 
     fn from_specs(specs: &[&str]) -> Result<Vec<Processor>, Failure> {
         processors(&ProcessorsArgs {

@@ -5,7 +5,7 @@
 use clap::Args;
 
 use crate::aws::Target;
-use crate::cli::OutputFormat;
+use crate::output::OutputFormat;
 
 /// Where the Chime SDK Identity calls go. Unset options come from the
 /// environment and profile files the usual AWS way.

@@ -1,4 +1,5 @@
-//! `chimeflow local`: the emulator and the processor, wired together.
+//! `chimeflow local`: the emulator and the processor, wired together. The
+//! clap arguments are in [`args`].
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -13,8 +14,11 @@ use chimeflow_emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use serde_json::json;
 
 use crate::aws::{self, failure};
-use crate::cli::{AwsArgs, LocalArgs, OutputFormat};
 use crate::failure::Failure;
+
+mod args;
+
+pub use args::LocalArgs;
 
 /// The Lambda function name of the processor in the emulated account.
 const FUNCTION_NAME: &str = "chimeflow-processor";
@@ -259,12 +263,11 @@ async fn set_up(emulator: &RunningEmulator, args: &LocalArgs) -> Result<Setup, F
     let user_arn = emulator
         .create_app_instance_user(&app_instance_arn, "user", "User")
         .map_err(|e| identity(&e))?;
-    let client = aws::client(&AwsArgs {
-        endpoint_url: Some(emulator.endpoint()),
-        region: Some(emulator.region().to_owned()),
+    let endpoint = emulator.endpoint();
+    let client = aws::client(&aws::Target {
+        endpoint_url: Some(&endpoint),
+        region: Some(emulator.region()),
         profile: None,
-        bearer: None,
-        output: OutputFormat::Json,
     })
     .await?;
     let function_arn = format!(

@@ -1,14 +1,21 @@
 //! `chimeflow`: try rules on events, validate configuration, explain rules,
 //! call the channel-flow, messaging and identity APIs, run the local emulator.
+//!
+//! Every command's help is in the guide's docs/cli.md, generated from the
+//! clap definitions (`cli`, and each subcommand's module) by the hidden
+//! `gen-docs` command (`scripts/gen-docs`).
 
 mod admins;
 mod app_instances;
 mod aws;
+mod aws_options;
 mod channels;
 mod check;
 mod cli;
+mod duration;
 mod failure;
 mod flows;
+mod gen_docs;
 mod human;
 mod identity_options;
 mod identity_shapes;
@@ -17,16 +24,18 @@ mod local;
 mod messages;
 mod new;
 mod output;
+mod paging;
 mod process;
 mod rules_cmd;
 mod shapes;
 mod synthetic;
+mod tags;
 mod users;
 mod watch_progress;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, Command};
 
@@ -45,6 +54,7 @@ fn main() -> ExitCode {
         Command::Users(args) => users::run(&args),
         Command::Admins(args) => admins::run(&args),
         Command::Local(args) => local::run(&args),
+        Command::GenDocs(args) => gen_docs::run(&args, Cli::command()),
     };
     match result {
         Ok(code) => code,
@@ -59,11 +69,7 @@ fn main() -> ExitCode {
 /// hook would print its payload, and slice panics quote message text. Print
 /// the location only.
 fn quiet_panics() {
-    std::panic::set_hook(Box::new(|info| {
-        let at = info.location().map_or_else(
-            || "unknown location".to_owned(),
-            |l| format!("{}:{}", l.file(), l.line()),
-        );
+    chimeflow_core::install_quiet_panic_hook(|at| {
         eprintln!("chimeflow: a rule panicked at {at} (message withheld: it may quote content)");
-    }));
+    });
 }

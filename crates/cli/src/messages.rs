@@ -1,4 +1,5 @@
-//! `chimeflow messages …`: send, read and follow channel messages.
+//! `chimeflow messages …`: send, read and follow channel messages. The
+//! clap arguments are in [`args`].
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -14,19 +15,24 @@ use aws_sdk_chimesdkmessaging::types::{
 use serde_json::Value;
 
 use crate::aws::{self, failure};
-use crate::cli::{
-    AwsArgs, MessageType, MessagesArgs, MessagesCommand, Persistence, SendFields, SortOrder,
-    WatchArgs,
-};
+use crate::aws_options::AwsArgs;
 use crate::failure::Failure;
 use crate::output;
 use crate::shapes::{self, Obj};
 use crate::watch_progress::WatchProgress;
 
+// The doc comments in `args` are the command's --help text, written for the
+// terminal (`NAME=ARN[,order=N]`), not for rustdoc's link syntax.
+#[allow(rustdoc::broken_intra_doc_links)]
+mod args;
+
+pub use args::MessagesArgs;
+use args::{MessageType, MessagesCommand, Persistence, SendFields, SortOrder, WatchArgs};
+
 pub fn run(args: &MessagesArgs) -> Result<ExitCode, Failure> {
     aws::block_on(async {
-        let client = aws::client(&args.aws).await?;
-        let bearer = aws::bearer(&args.aws)?;
+        let client = aws::client(&args.aws.target()).await?;
+        let bearer = args.aws.bearer()?;
         match &args.command {
             MessagesCommand::Watch(watch_args) => {
                 watch(&client, bearer, &args.aws, watch_args).await
@@ -76,39 +82,36 @@ async fn call(client: &Client, bearer: &str, command: &MessagesCommand) -> Resul
                 .build()
         }
         MessagesCommand::List(a) => {
-            let mut items = Vec::new();
-            let mut token = a.page.next_token.clone();
-            let mut channel_arn = None;
-            loop {
-                let out = client
-                    .list_channel_messages()
-                    .channel_arn(&a.channel)
-                    .set_sort_order(a.sort_order.map(|o| match o {
-                        SortOrder::Ascending => SdkSortOrder::Ascending,
-                        SortOrder::Descending => SdkSortOrder::Descending,
-                    }))
-                    .set_sub_channel_id(a.sub_channel_id.clone())
-                    .set_max_results(a.page.max_results)
-                    .set_next_token(token.take())
-                    .chime_bearer(bearer)
-                    .send()
-                    .await
-                    .map_err(failure)?;
-                items.extend(
-                    out.channel_messages()
-                        .iter()
-                        .map(shapes::channel_message_summary),
-                );
-                channel_arn = channel_arn.or_else(|| out.channel_arn().map(str::to_owned));
-                token = out.next_token().map(str::to_owned);
-                if a.page.max_results.is_some() || token.is_none() {
-                    break;
-                }
-            }
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_channel_messages()
+                            .channel_arn(&a.channel)
+                            .set_sort_order(a.sort_order.map(|o| match o {
+                                SortOrder::Ascending => SdkSortOrder::Ascending,
+                                SortOrder::Descending => SdkSortOrder::Descending,
+                            }))
+                            .set_sub_channel_id(a.sub_channel_id.clone())
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .chime_bearer(bearer)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
             Obj::new()
-                .str("ChannelArn", channel_arn.as_deref())
-                .val("ChannelMessages", Some(Value::Array(items)))
-                .str("NextToken", token.as_deref())
+                .str("ChannelArn", pages.first(|out| out.channel_arn()))
+                .val(
+                    "ChannelMessages",
+                    Some(pages.items(
+                        |out| out.channel_messages(),
+                        shapes::channel_message_summary,
+                    )),
+                )
+                .str("NextToken", pages.next_token.as_deref())
                 .str("SubChannelId", a.sub_channel_id.as_deref())
                 .build()
         }
@@ -419,8 +422,8 @@ async fn watch(
 
 #[cfg(test)]
 mod tests {
+    use super::args::parse_attributes;
     use super::*;
-    use crate::cli::parse_attributes;
 
     #[test]
     fn repeated_attribute_keys_merge() {

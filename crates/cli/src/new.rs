@@ -3,8 +3,37 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::NewArgs;
+use clap::Args;
+
 use crate::failure::Failure;
+
+/// Scaffold a processor project with a custom rule.
+///
+/// Creates PATH with a Cargo project on the chimeflow crates from crates.io
+/// (`chimeflow-core = "0.1"`, ...; --chimeflow-path DIR depends on a
+/// chimeflow checkout by path instead, to work on chimeflow itself): a processor
+/// binary (src/main.rs) that registers a custom rule stub (src/rule.rs, with
+/// table and conformance tests) next to the built-ins, rules/chimeflow.toml
+/// (embedded at build time), template.yaml for `sam build && sam deploy`,
+/// env.json and events/ for `sam local invoke`, and a README. It builds and
+/// passes its own tests as created: `cd PATH && cargo test`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  chimeflow new my-processor\n  \
+    chimeflow new ./services/moderation --name chat-moderation --chimeflow-path ~/src/chimeflow")]
+pub struct NewArgs {
+    /// The directory to create (must not exist, or be empty).
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// The crate name [default: the directory's name].
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// Depend on the chimeflow crates of this checkout by path [default: the published
+    /// crates, by version].
+    #[arg(long, value_name = "DIR")]
+    pub chimeflow_path: Option<PathBuf>,
+}
 
 /// The files of a scaffold: (path, template).
 const FILES: &[(&str, &str)] = &[

@@ -4,8 +4,18 @@ use std::io::{IsTerminal, Write};
 
 use serde_json::Value;
 
-use crate::cli::OutputFormat;
 use crate::failure::Failure;
+
+/// How the AWS commands (`flows`, `channels`, `messages`, `app-instances`,
+/// `users`, `admins`) print responses: their `--output`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// The response as JSON, PascalCase as the AWS CLI prints it (one line;
+    /// indented when standard output is a terminal).
+    Json,
+    /// A table: one row per item of a list, else one row per field.
+    Table,
+}
 
 /// Prints one response in `format`.
 pub fn print(value: &Value, format: OutputFormat) -> Result<(), Failure> {

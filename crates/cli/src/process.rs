@@ -1,18 +1,86 @@
-//! `chimeflow process`: events in, one outcome line per event out.
+//! `chimeflow process`: events in, one outcome line per event out. The clap
+//! arguments live here, with the code that runs them.
 
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chimeflow_core::{Processor, ProcessorEvent};
+use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::cli::{ProcessArgs, ProcessFormat};
 use crate::failure::Failure;
 use crate::human::{self, Style};
 use crate::input::{self, Input, Piece};
 use crate::synthetic::text_event;
+
+/// Run channel-flow events through the rules; print each outcome and callback.
+///
+/// Each INPUT is a file, or `-` for standard input (the default when no
+/// INPUT is given). An input holds one JSON event (it may be pretty-printed)
+/// or JSON Lines, one event per line. With --text, every line is the content
+/// of a message, wrapped in a synthetic event.
+///
+/// For each event, in input order, one JSON line is written to standard
+/// output:
+///
+///   {"MessageId": "…", "Outcome": "PASS|UPDATE|DENY", "Findings": [...],
+///    "Callback": {"ChannelArn": "…", "CallbackId": "…", "DeleteResource": false,
+///                 "ChannelMessage": {...}}}
+///
+/// DENY outcomes add "Reason" ({"Rule", "Reason"}); limit fallbacks and
+/// fields set aside (a known field of an undocumented shape) add "Notes".
+/// An event without a ChannelArn cannot be called back: its line has no
+/// "Callback" but "NoCallback", saying why. Findings give rule, category and
+/// byte span in the original content, never the matched text. An event that
+/// cannot be used gives {"Error": "…", "Input": "FILE:LINE"} on its line and
+/// processing goes on.
+///
+/// --format human prints a block per event instead, for a person: the text
+/// with each finding highlighted (colour on a terminal unless NO_COLOR is
+/// set, «…» otherwise), the findings, what would be sent and any notes.
+///
+/// Exit status: 0 when every event was processed, 1 when any event was an
+/// error line, 2 when the configuration is bad or an input cannot be read.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow process events/with-pii.json\n  \
+    chimeflow process events/*.json --pretty\n  \
+    echo 'call me at 555-867-5309' | chimeflow process --text\n  \
+    echo 'call me at 555-867-5309' | chimeflow process --text --format human\n  \
+    chimeflow process --config my-rules.toml events.jsonl > outcomes.jsonl")]
+pub struct ProcessArgs {
+    /// Event files (JSON or JSON Lines); `-` or nothing reads standard input.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Configuration file [default: $CHIMEFLOW_CONFIG, else the embedded rules/chimeflow.toml].
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Treat every input line as message content, not as an event.
+    #[arg(long)]
+    pub text: bool,
+
+    /// Indent each outcome over several lines (no longer JSON Lines).
+    #[arg(long, conflicts_with = "format")]
+    pub pretty: bool,
+
+    /// `json`: one JSON line per event (the contract scripts rely on).
+    /// `human`: a block per event with the findings highlighted in the text.
+    #[arg(long, short = 'f', value_enum, default_value_t = ProcessFormat::Json, value_name = "FORMAT")]
+    pub format: ProcessFormat,
+}
+
+/// How `chimeflow process` prints outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProcessFormat {
+    /// One JSON line per event.
+    Json,
+    /// A block per event for a person, findings highlighted in the text.
+    Human,
+}
 
 /// Inputs with at least this many events show a progress bar (on a terminal).
 const PROGRESS_THRESHOLD: usize = 1000;

@@ -2,8 +2,22 @@
 
 use std::process::ExitCode;
 
-use crate::cli::RulesArgs;
+use clap::Args;
+
 use crate::failure::Failure;
+
+/// List the rule types, or explain one.
+///
+/// Without ID, prints every rule type with a one-line summary. With ID,
+/// prints its whole documentation: what it does, every option with its
+/// default, an example, and its limitations.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  chimeflow rules\n  chimeflow rules length")]
+pub struct RulesArgs {
+    /// A rule type, e.g. `length`.
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+}
 
 pub fn run(args: &RulesArgs) -> Result<ExitCode, Failure> {
     let registry = chimeflow_rules::registry();

@@ -10,7 +10,8 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::emulator::{Local, chimeflow_env, clean, processor_binary};
+use chimeflow_emulator::test_util::processor_binary;
+use common::emulator::{Local, chimeflow_env, clean};
 use common::{Run, root};
 
 /// The marker line before a block the test runs.

@@ -8,10 +8,8 @@ mod common;
 use std::time::Duration;
 
 use chimeflow_emulator::EmulatorConfig;
-use common::emulator::{
-    Emu, Killed, Local, eventually, fail_one_invocation, local_exits, processor_binary,
-    spawn_processor,
-};
+use chimeflow_emulator::test_util::{Killed, processor_binary};
+use common::emulator::{Emu, Local, eventually, fail_one_invocation, local_exits, spawn_processor};
 use common::{Run, root};
 use serde_json::Value;
 

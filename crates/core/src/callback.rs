@@ -83,6 +83,20 @@ pub struct CallbackBody<'a> {
 
 impl CallbackRequest {
     /// The JSON body to POST (everything but `ChannelArn`).
+    ///
+    /// ```
+    /// use chimeflow_core::{CallbackRequest, ChannelMessageCallback};
+    ///
+    /// let request = CallbackRequest {
+    ///     channel_arn: Some("arn:aws:chime:us-east-1:111122223333:app-instance/a/channel/c".into()),
+    ///     callback_id: "0123456789abcdef0123456789abcdef".into(),
+    ///     delete_resource: true,
+    ///     channel_message: ChannelMessageCallback { message_id: "m1".into(), ..Default::default() },
+    /// };
+    /// let body = serde_json::to_value(request.body()).unwrap();
+    /// assert_eq!(body["DeleteResource"], true);
+    /// assert!(body.get("ChannelArn").is_none(), "the ARN goes into the URL path");
+    /// ```
     pub fn body(&self) -> CallbackBody<'_> {
         CallbackBody {
             callback_id: &self.callback_id,

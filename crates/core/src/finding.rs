@@ -57,7 +57,6 @@ impl Finding {
 pub struct Findings {
     items: Vec<Finding>,
     current_rule: Option<Arc<str>>,
-    denied_by: Option<Arc<str>>,
 }
 
 impl Findings {
@@ -68,6 +67,19 @@ impl Findings {
 
     /// Reports a finding in the content. `span` is in bytes of the content
     /// as this rule received it (before its own edits).
+    ///
+    /// ```
+    /// use chimeflow_core::Findings;
+    ///
+    /// let mut findings = Findings::new();
+    /// findings.report("EMAIL", 5..11);
+    /// assert_eq!(findings.len(), 1);
+    /// let finding = &findings.as_slice()[0];
+    /// assert_eq!((finding.category.as_ref(), finding.span()), ("EMAIL", 5..11));
+    /// // Outside a pipeline no rule is running; a pipeline stamps each finding
+    /// // with the id of the rule that reported it.
+    /// assert_eq!(&*finding.rule, "unknown");
+    /// ```
     pub fn report(&mut self, category: impl Into<Cow<'static, str>>, span: Range<usize>) {
         self.report_in(Field::Content, category, span);
     }
@@ -112,24 +124,14 @@ impl Findings {
         self.items
     }
 
-    /// The id of the rule now running, if any.
+    /// The id of the rule now running, if any (the pipeline stamps each
+    /// finding with it; which rule decided is [`PipelineRun`](crate::PipelineRun)'s to say).
     pub fn current_rule(&self) -> Option<&Arc<str>> {
         self.current_rule.as_ref()
     }
 
     pub(crate) fn set_current_rule(&mut self, rule: Option<Arc<str>>) -> Option<Arc<str>> {
         std::mem::replace(&mut self.current_rule, rule)
-    }
-
-    /// The id of the innermost rule that denied the message, if one did.
-    pub fn denied_by(&self) -> Option<&Arc<str>> {
-        self.denied_by.as_ref()
-    }
-
-    pub(crate) fn note_denied_by(&mut self, rule: &Arc<str>) {
-        if self.denied_by.is_none() {
-            self.denied_by = Some(rule.clone());
-        }
     }
 
     pub(crate) fn items_mut(&mut self) -> &mut [Finding] {

@@ -33,6 +33,11 @@
 //! assert_eq!(outcome.decision.as_str(), "DENY");
 //! assert!(outcome.callback.delete_resource);
 //! ```
+//!
+//! The guide ([`docs/` in the repository](https://github.com/chimeflow/chimeflow/blob/main/docs/README.md)) explains the
+//! model around these types: [writing and testing a rule crate](https://github.com/chimeflow/chimeflow/blob/main/docs/writing-rules.md),
+//! [configuration and what the processor answers](https://github.com/chimeflow/chimeflow/blob/main/docs/configuration.md), and
+//! [the local loop](https://github.com/chimeflow/chimeflow/blob/main/docs/local.md).
 
 mod callback;
 mod edits;
@@ -41,6 +46,7 @@ mod finding;
 pub mod limits;
 mod message;
 mod outcome;
+mod panic_hook;
 mod parse;
 mod pipeline;
 mod processor;
@@ -56,11 +62,12 @@ pub use event::{
     Persistence, ProcessorEvent, PushNotificationType, Target, parse_timestamp,
 };
 pub use finding::{Field, Finding, Findings};
-pub use limits::{LimitViolation, LimitViolations};
+pub use limits::{LimitField, LimitViolation, LimitViolations};
 pub use message::Message;
 pub use outcome::{Decision, DenyReason, Outcome};
+pub use panic_hook::install_quiet_panic_hook;
 pub use parse::ParseError;
-pub use pipeline::Pipeline;
+pub use pipeline::{Pipeline, PipelineRun};
 pub use processor::{EventError, OnError, Processor};
 pub use rule::{Rule, Verdict};
 pub use rule_config::{OptionError, RuleConfig};

@@ -53,11 +53,86 @@ pub const PUSH_TITLE_LEN: (usize, usize) = (1, 50);
 /// PushNotification.Body: 1-150 characters.
 pub const PUSH_BODY_LEN: (usize, usize) = (1, 150);
 
-/// One broken limit: the field's path and what is wrong, never the value.
+/// A field of the ChannelFlowCallback request that has limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LimitField {
+    /// `CallbackId`.
+    CallbackId,
+    /// `ChannelArn` (the request's path).
+    ChannelArn,
+    /// `ChannelMessage.MessageId`.
+    MessageId,
+    /// `ChannelMessage.Content`.
+    Content,
+    /// `ChannelMessage.Metadata`.
+    Metadata,
+    /// `ChannelMessage.ContentType`.
+    ContentType,
+    /// `ChannelMessage.SubChannelId`.
+    SubChannelId,
+    /// A key of `ChannelMessage.MessageAttributes`.
+    AttributeKey,
+    /// A value of `ChannelMessage.MessageAttributes`.
+    AttributeValue,
+    /// `ChannelMessage.MessageAttributes` as a whole (its total size).
+    Attributes,
+    /// `ChannelMessage.PushNotification.Title`.
+    PushTitle,
+    /// `ChannelMessage.PushNotification.Body`.
+    PushBody,
+    /// `ChannelMessage.PushNotification.Type`.
+    PushType,
+}
+
+impl LimitField {
+    /// The field's path in the request, e.g. `ChannelMessage.Metadata`.
+    pub fn path(self) -> &'static str {
+        match self {
+            LimitField::CallbackId => "CallbackId",
+            LimitField::ChannelArn => "ChannelArn",
+            LimitField::MessageId => "ChannelMessage.MessageId",
+            LimitField::Content => "ChannelMessage.Content",
+            LimitField::Metadata => "ChannelMessage.Metadata",
+            LimitField::ContentType => "ChannelMessage.ContentType",
+            LimitField::SubChannelId => "ChannelMessage.SubChannelId",
+            LimitField::AttributeKey => "ChannelMessage.MessageAttributes.key",
+            LimitField::AttributeValue => "ChannelMessage.MessageAttributes.value",
+            LimitField::Attributes => "ChannelMessage.MessageAttributes",
+            LimitField::PushTitle => "ChannelMessage.PushNotification.Title",
+            LimitField::PushBody => "ChannelMessage.PushNotification.Body",
+            LimitField::PushType => "ChannelMessage.PushNotification.Type",
+        }
+    }
+
+    /// Whether this field is part of the message attributes.
+    pub fn is_attributes(self) -> bool {
+        matches!(
+            self,
+            LimitField::AttributeKey | LimitField::AttributeValue | LimitField::Attributes
+        )
+    }
+
+    /// Whether this field is part of the push notification.
+    pub fn is_push_notification(self) -> bool {
+        matches!(
+            self,
+            LimitField::PushTitle | LimitField::PushBody | LimitField::PushType
+        )
+    }
+}
+
+impl fmt::Display for LimitField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.path())
+    }
+}
+
+/// One broken limit: the field and what is wrong, never the value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LimitViolation {
-    /// e.g. `ChannelMessage.Metadata`.
-    pub field: String,
+    /// The field, e.g. [`LimitField::Metadata`].
+    pub field: LimitField,
     /// e.g. `at most 1024 characters, got 1100`.
     pub problem: String,
 }
@@ -85,21 +160,27 @@ impl fmt::Display for LimitViolations {
 }
 
 impl LimitViolations {
-    /// Whether the field at this path broke a limit.
-    pub fn touches(&self, field: &str) -> bool {
-        self.0
-            .iter()
-            .any(|v| v.field == field || v.field.starts_with(&format!("{field}.")))
+    /// Whether a field for which `which` is true broke a limit, e.g.
+    /// `violations.touches(|f| f == LimitField::Metadata)` or
+    /// `violations.touches(LimitField::is_attributes)`.
+    pub fn touches(&self, which: impl Fn(LimitField) -> bool) -> bool {
+        self.0.iter().any(|v| which(v.field))
     }
 
-    fn push(&mut self, field: impl Into<String>, problem: impl Into<String>) {
+    /// Adds a violation.
+    pub fn push(&mut self, field: LimitField, problem: impl Into<String>) {
         self.0.push(LimitViolation {
-            field: field.into(),
+            field,
             problem: problem.into(),
         });
     }
 
-    fn check_len(&mut self, field: &str, value: &str, (min, max): (usize, usize)) {
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn check_len(&mut self, field: LimitField, value: &str, (min, max): (usize, usize)) {
         // Keep in step with `len_within`, which the processor's identity
         // check uses.
         let chars = value.chars().count();
@@ -111,7 +192,7 @@ impl LimitViolations {
         }
     }
 
-    fn check_id(&mut self, field: &str, value: &str, limits: (usize, usize)) {
+    fn check_id(&mut self, field: LimitField, value: &str, limits: (usize, usize)) {
         self.check_len(field, value, limits);
         if !is_id(value) {
             self.push(field, "only letters, digits, '-' and '_'");
@@ -122,16 +203,38 @@ impl LimitViolations {
 /// Whether `value` is within `(min, max)` characters as [`CallbackRequest::validate`]
 /// counts them: at least `min` Unicode scalar values and at most `max`
 /// UTF-16 code units (see the module doc).
+///
+/// ```
+/// use chimeflow_core::limits::{CALLBACK_ID_LEN, len_within};
+///
+/// assert!(len_within(&"a".repeat(32), CALLBACK_ID_LEN));
+/// assert!(!len_within("too-short", CALLBACK_ID_LEN));
+/// ```
 pub fn len_within(value: &str, (min, max): (usize, usize)) -> bool {
     value.chars().count() >= min && utf16_len(value) <= max
 }
 
 /// The length AWS counts: UTF-16 code units.
+///
+/// ```
+/// use chimeflow_core::limits::utf16_len;
+///
+/// assert_eq!(utf16_len("abc"), 3);
+/// assert_eq!(utf16_len("é"), 1);
+/// assert_eq!(utf16_len("😀"), 2, "outside the Basic Multilingual Plane: a surrogate pair");
+/// ```
 pub fn utf16_len(value: &str) -> usize {
     value.chars().map(char::len_utf16).sum()
 }
 
 /// `[-_a-zA-Z0-9]*`.
+///
+/// ```
+/// use chimeflow_core::limits::is_id;
+///
+/// assert!(is_id("a1_b-2"));
+/// assert!(!is_id("has space"));
+/// ```
 pub fn is_id(value: &str) -> bool {
     value
         .bytes()
@@ -141,6 +244,13 @@ pub fn is_id(value: &str) -> bool {
 /// The ChimeArn pattern:
 /// `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`
 /// (anchored, as the service applies it), and 5-1600 characters.
+///
+/// ```
+/// use chimeflow_core::limits::is_valid_chime_arn;
+///
+/// assert!(is_valid_chime_arn("arn:aws:chime:us-east-1:111122223333:app-instance/a/channel/c"));
+/// assert!(!is_valid_chime_arn("not an arn"));
+/// ```
 pub fn is_valid_chime_arn(value: &str) -> bool {
     let len = utf16_len(value);
     if len < CHANNEL_ARN_LEN.0 || len > CHANNEL_ARN_LEN.1 {
@@ -176,6 +286,14 @@ pub fn is_valid_chime_arn(value: &str) -> bool {
 }
 
 /// Total size of message attributes as counted against the 1 KB limit.
+///
+/// ```
+/// use chimeflow_core::{MessageAttributeValue, MessageAttributes, limits::attributes_size};
+///
+/// let mut attributes = MessageAttributes::new();
+/// attributes.insert("flags".into(), MessageAttributeValue::new(["pii", "profanity"]));
+/// assert_eq!(attributes_size(&attributes), "flags".len() + "pii".len() + "profanity".len());
+/// ```
 pub fn attributes_size(attributes: &MessageAttributes) -> usize {
     attributes
         .iter()
@@ -206,6 +324,7 @@ pub fn breaks_model_limit(field: EchoField<'_>) -> bool {
     match field {
         EchoField::Metadata(value) => !len_within(value, (0, METADATA_MAX)),
         EchoField::ContentType(value) => !len_within(value, (0, CONTENT_TYPE_MAX)),
+        EchoField::SubChannelId(value) => !len_within(value, SUB_CHANNEL_ID_LEN) || !is_id(value),
         EchoField::MessageAttributes(attributes) => attributes.iter().any(|(key, value)| {
             !len_within(key, ATTRIBUTE_KEY_LEN)
                 || value
@@ -223,6 +342,8 @@ pub enum EchoField<'a> {
     Metadata(&'a str),
     /// `ContentType`.
     ContentType(&'a str),
+    /// `SubChannelId`.
+    SubChannelId(&'a str),
     /// `MessageAttributes`.
     MessageAttributes(&'a MessageAttributes),
 }
@@ -236,73 +357,71 @@ impl CallbackRequest {
     /// keys 1-64, values 1-512; push notification title 1-50, body 1-150.
     /// The documented 4 KB message and 1 KB attribute sizes are not model
     /// limits: they bound edits only ([`content_fits_edit`], [`attributes_size`]).
+    ///
+    /// ```
+    /// use chimeflow_core::{CallbackRequest, ChannelMessageCallback};
+    ///
+    /// let mut request = CallbackRequest {
+    ///     channel_arn: Some("arn:aws:chime:us-east-1:111122223333:app-instance/a/channel/c".into()),
+    ///     callback_id: "0123456789abcdef0123456789abcdef".into(),
+    ///     delete_resource: false,
+    ///     channel_message: ChannelMessageCallback {
+    ///         message_id: "m1".into(),
+    ///         content: Some("hello".into()),
+    ///         ..Default::default()
+    ///     },
+    /// };
+    /// assert!(request.validate().is_ok());
+    ///
+    /// request.channel_message.metadata = Some("x".repeat(1025));
+    /// let violations = request.validate().unwrap_err();
+    /// assert!(violations.touches(|f| f == chimeflow_core::limits::LimitField::Metadata));
+    /// // Violations name the field and the limit, never the value.
+    /// assert!(!violations.to_string().contains("xxx"));
+    /// ```
     pub fn validate(&self) -> Result<(), LimitViolations> {
         let mut errors = LimitViolations::default();
-        errors.check_len("CallbackId", &self.callback_id, CALLBACK_ID_LEN);
+        errors.check_len(LimitField::CallbackId, &self.callback_id, CALLBACK_ID_LEN);
         match &self.channel_arn {
-            None => errors.push("ChannelArn", "required"),
+            None => errors.push(LimitField::ChannelArn, "required"),
             Some(arn) if !is_valid_chime_arn(arn) => {
-                errors.push("ChannelArn", "not a valid Chime ARN")
+                errors.push(LimitField::ChannelArn, "not a valid Chime ARN")
             }
             Some(_) => {}
         }
         let message = &self.channel_message;
-        errors.check_id(
-            "ChannelMessage.MessageId",
-            &message.message_id,
-            MESSAGE_ID_LEN,
-        );
+        errors.check_id(LimitField::MessageId, &message.message_id, MESSAGE_ID_LEN);
         if let Some(content) = &message.content
             && content.is_empty()
         {
-            errors.push("ChannelMessage.Content", "at least 1 character, got 0");
+            errors.push(LimitField::Content, "at least 1 character, got 0");
         }
         if let Some(metadata) = &message.metadata {
-            errors.check_len("ChannelMessage.Metadata", metadata, (0, METADATA_MAX));
+            errors.check_len(LimitField::Metadata, metadata, (0, METADATA_MAX));
         }
         if let Some(content_type) = &message.content_type {
-            errors.check_len(
-                "ChannelMessage.ContentType",
-                content_type,
-                (0, CONTENT_TYPE_MAX),
-            );
+            errors.check_len(LimitField::ContentType, content_type, (0, CONTENT_TYPE_MAX));
         }
         if let Some(sub_channel) = &message.sub_channel_id {
-            errors.check_id(
-                "ChannelMessage.SubChannelId",
-                sub_channel,
-                SUB_CHANNEL_ID_LEN,
-            );
+            errors.check_id(LimitField::SubChannelId, sub_channel, SUB_CHANNEL_ID_LEN);
         }
         if let Some(attributes) = &message.message_attributes {
             for (key, value) in attributes {
-                errors.check_len(
-                    "ChannelMessage.MessageAttributes.key",
-                    key,
-                    ATTRIBUTE_KEY_LEN,
-                );
+                errors.check_len(LimitField::AttributeKey, key, ATTRIBUTE_KEY_LEN);
                 for string in &value.string_values {
-                    errors.check_len(
-                        "ChannelMessage.MessageAttributes.value",
-                        string,
-                        ATTRIBUTE_VALUE_LEN,
-                    );
+                    errors.check_len(LimitField::AttributeValue, string, ATTRIBUTE_VALUE_LEN);
                 }
             }
         }
         if let Some(push) = &message.push_notification {
             if let Some(title) = &push.title {
-                errors.check_len(
-                    "ChannelMessage.PushNotification.Title",
-                    title,
-                    PUSH_TITLE_LEN,
-                );
+                errors.check_len(LimitField::PushTitle, title, PUSH_TITLE_LEN);
             }
             if let Some(body) = &push.body {
-                errors.check_len("ChannelMessage.PushNotification.Body", body, PUSH_BODY_LEN);
+                errors.check_len(LimitField::PushBody, body, PUSH_BODY_LEN);
             }
             if let Some(crate::PushNotificationType::Unknown(_)) = &push.notification_type {
-                errors.push("ChannelMessage.PushNotification.Type", "DEFAULT or VOIP");
+                errors.push(LimitField::PushType, "DEFAULT or VOIP");
             }
         }
         if errors.0.is_empty() {
@@ -337,7 +456,7 @@ mod tests {
         request
             .validate()
             .err()
-            .map(|e| e.0.into_iter().map(|v| v.field).collect())
+            .map(|e| e.0.into_iter().map(|v| v.field.path().to_owned()).collect())
             .unwrap_or_default()
     }
 

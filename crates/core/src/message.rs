@@ -13,6 +13,24 @@ use crate::{ChannelMessage, MessageAttributes, MessageType, Persistence, PushNot
 /// Fields borrow from the event until a rule edits them, so a message that no
 /// rule touches costs no allocation. The message knows whether anything
 /// changed, and where every byte of edited content came from.
+///
+/// ```
+/// use chimeflow_core::{ChannelMessage, Message};
+///
+/// let received = ChannelMessage {
+///     message_id: "m1".into(),
+///     content: Some("mail a@b.co now".into()),
+///     ..Default::default()
+/// };
+/// let mut message = Message::new(&received);
+/// assert!(!message.is_changed());
+///
+/// message.replace_content([(5..11, "[EMAIL]")]);
+/// assert_eq!(message.content(), "mail [EMAIL] now");
+/// assert!(message.content_changed());
+/// // The received message is still there, untouched.
+/// assert_eq!(message.received().content.as_deref(), Some("mail a@b.co now"));
+/// ```
 #[derive(Debug)]
 pub struct Message<'a> {
     received: &'a ChannelMessage,
@@ -60,6 +78,21 @@ impl<'a> Message<'a> {
     /// has a bug, and the call panics (the processor catches it and applies
     /// its error policy). Findings reported before this call keep pointing at
     /// the right place in the original text.
+    ///
+    /// ```
+    /// use chimeflow_core::{ChannelMessage, Message};
+    ///
+    /// let received = ChannelMessage {
+    ///     message_id: "m1".into(),
+    ///     content: Some("call 555-0100 or 555-0199".into()),
+    ///     ..Default::default()
+    /// };
+    /// let mut message = Message::new(&received);
+    /// message.replace_content([(5..13, "[PHONE]"), (17..25, "[PHONE]")]);
+    /// assert_eq!(message.content(), "call [PHONE] or [PHONE]");
+    /// // The second token, in the edited text, came from bytes 17..25 of the original.
+    /// assert_eq!(message.original_span(16..23), 17..25);
+    /// ```
     pub fn replace_content<I, S>(&mut self, edits: I)
     where
         I: IntoIterator<Item = (Range<usize>, S)>,
@@ -95,6 +128,17 @@ impl<'a> Message<'a> {
     }
 
     /// Replaces the whole content.
+    ///
+    /// ```
+    /// use chimeflow_core::{ChannelMessage, Message};
+    ///
+    /// let received = ChannelMessage { message_id: "m1".into(), content: Some("hi".into()), ..Default::default() };
+    /// let mut message = Message::new(&received);
+    /// message.set_content("hi");
+    /// assert!(!message.content_changed(), "the same text is no change");
+    /// message.set_content("hello");
+    /// assert!(message.content_changed());
+    /// ```
     pub fn set_content(&mut self, content: impl Into<String>) {
         let content = content.into();
         let len = self.content.len();
@@ -137,6 +181,16 @@ impl<'a> Message<'a> {
 
     /// Replaces the metadata (at most 1024 characters reach the callback;
     /// see the limits fallback).
+    ///
+    /// ```
+    /// use chimeflow_core::{ChannelMessage, Message};
+    ///
+    /// let received = ChannelMessage { message_id: "m1".into(), ..Default::default() };
+    /// let mut message = Message::new(&received);
+    /// assert_eq!(message.metadata(), None);
+    /// message.set_metadata(r#"{"moderation":{"flagged":true}}"#);
+    /// assert!(message.metadata_changed());
+    /// ```
     pub fn set_metadata(&mut self, metadata: impl Into<String>) {
         self.metadata = Some(Cow::Owned(metadata.into()));
     }
@@ -154,6 +208,18 @@ impl<'a> Message<'a> {
     }
 
     /// The message attributes, for editing.
+    ///
+    /// ```
+    /// use chimeflow_core::{ChannelMessage, Message, MessageAttributeValue};
+    ///
+    /// let received = ChannelMessage { message_id: "m1".into(), ..Default::default() };
+    /// let mut message = Message::new(&received);
+    /// message
+    ///     .attributes_mut()
+    ///     .insert("moderation".into(), MessageAttributeValue::new(["pii"]));
+    /// assert!(message.attributes_changed());
+    /// assert_eq!(message.attributes()["moderation"].string_values, ["pii"]);
+    /// ```
     pub fn attributes_mut(&mut self) -> &mut MessageAttributes {
         self.attributes.to_mut()
     }
@@ -230,11 +296,34 @@ impl<'a> Message<'a> {
     }
 
     /// Whether the content is an Amazon Lex reply (JSON, not text).
+    ///
+    /// ```
+    /// use chimeflow_core::{ChannelMessage, LEX_CONTENT_TYPE, Message};
+    ///
+    /// let reply = ChannelMessage {
+    ///     message_id: "m1".into(),
+    ///     content: Some(r#"{"Messages":[]}"#.into()),
+    ///     content_type: Some(LEX_CONTENT_TYPE.into()),
+    ///     ..Default::default()
+    /// };
+    /// assert!(Message::new(&reply).is_lex());
+    /// ```
     pub fn is_lex(&self) -> bool {
         self.content_type() == Some(crate::LEX_CONTENT_TYPE)
     }
 
     /// Whether this is an edit of an earlier message.
+    ///
+    /// ```
+    /// use chimeflow_core::{ChannelMessage, Message};
+    ///
+    /// let edit = ChannelMessage {
+    ///     message_id: "m1".into(),
+    ///     last_edited_timestamp: Some("2026-01-01T00:00:00.000Z".into()),
+    ///     ..Default::default()
+    /// };
+    /// assert!(Message::new(&edit).is_edit());
+    /// ```
     pub fn is_edit(&self) -> bool {
         self.received.is_edit()
     }

@@ -18,6 +18,13 @@ pub enum Decision {
 
 impl Decision {
     /// `PASS`, `UPDATE` or `DENY`.
+    ///
+    /// ```
+    /// use chimeflow_core::Decision;
+    ///
+    /// assert_eq!(Decision::Update.as_str(), "UPDATE");
+    /// assert_eq!(serde_json::to_string(&Decision::Deny).unwrap(), r#""DENY""#);
+    /// ```
     pub fn as_str(&self) -> &'static str {
         match self {
             Decision::Pass => "PASS",

@@ -54,6 +54,20 @@ impl ProcessorEvent {
     /// non-object, or a missing or non-string CallbackId or MessageId are
     /// errors. A known optional field of the wrong shape is set aside (see
     /// the module doc), not an error.
+    ///
+    /// ```
+    /// use chimeflow_core::ProcessorEvent;
+    ///
+    /// let event = ProcessorEvent::from_slice(br#"{"CallbackId": "0123456789abcdef0123456789abcdef",
+    ///     "ChannelMessage": {"MessageId": "m1", "Content": "hi", "Persistence": "PERSISTENT"}}"#).unwrap();
+    /// assert_eq!(event.channel_message.content.as_deref(), Some("hi"));
+    ///
+    /// // Errors name the field and the problem, never the value.
+    /// let error = ProcessorEvent::from_slice(br#"{"CallbackId": "secret text",
+    ///     "ChannelMessage": {"MessageId": 42}}"#).unwrap_err();
+    /// assert_eq!(error.path.as_deref(), Some("ChannelMessage.MessageId"));
+    /// assert!(!error.to_string().contains("secret"));
+    /// ```
     pub fn from_slice(json: &[u8]) -> Result<Self, ParseError> {
         let mut deserializer = serde_json::Deserializer::from_slice(json);
         let parsed: Result<Self, _> = serde_path_to_error::deserialize(&mut deserializer);

@@ -1,8 +1,38 @@
 //! An ordered list of rules, itself a rule.
 
+use std::borrow::Cow;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 
 use crate::{Findings, Message, Rule, Verdict};
+
+/// How a [`Pipeline::run`] ended, and which rule decided.
+#[derive(Debug)]
+pub enum PipelineRun {
+    /// Every rule let the message go on (edits, if any, are in the message).
+    Continue,
+    /// A rule denied the message; the rules after it did not run.
+    Denied {
+        /// The id of the rule that denied it (`pipeline` for a pipeline
+        /// nested as a rule).
+        rule: Arc<str>,
+        /// Its reason code.
+        reason: Cow<'static, str>,
+    },
+    /// A rule panicked; the rules after it did not run, and the message
+    /// holds whatever edits were made before.
+    Panicked {
+        /// The id of the rule that panicked (the innermost, for a pipeline
+        /// nested as a rule).
+        rule: Arc<str>,
+    },
+}
+
+/// A panic re-raised by a nested pipeline, carrying the id of the rule
+/// that panicked inside it, so the outer run reports that rule.
+struct NestedPanic {
+    rule: Arc<str>,
+}
 
 /// Rules run in order, each on the output of the one before; the first deny
 /// stops the run. Findings each rule reports are stamped with its id and
@@ -21,6 +51,20 @@ impl std::fmt::Debug for Pipeline {
 
 impl Pipeline {
     /// A pipeline of these rules, in this order.
+    ///
+    /// ```
+    /// use chimeflow_core::{Findings, Message, Pipeline, Rule, Verdict};
+    ///
+    /// struct Nothing(&'static str);
+    /// impl Rule for Nothing {
+    ///     fn id(&self) -> &str { self.0 }
+    ///     fn check(&self, _: &mut Message<'_>, _: &mut Findings) -> Verdict { Verdict::Continue }
+    /// }
+    ///
+    /// let pipeline = Pipeline::new(vec![Box::new(Nothing("first")), Box::new(Nothing("second"))]);
+    /// assert_eq!(pipeline.rule_ids().collect::<Vec<_>>(), ["first", "second"]);
+    /// assert_eq!(pipeline.len(), 2);
+    /// ```
     pub fn new(rules: Vec<Box<dyn Rule>>) -> Self {
         Self {
             rules: rules
@@ -51,12 +95,28 @@ impl Pipeline {
     }
 }
 
-impl Rule for Pipeline {
-    fn id(&self) -> &str {
-        "pipeline"
-    }
-
-    fn check(&self, message: &mut Message<'_>, findings: &mut Findings) -> Verdict {
+impl Pipeline {
+    /// Runs the rules in order on `message`, each on the output of the one
+    /// before, and says how the run ended and which rule decided: the
+    /// first deny stops it, and so does a panic, which is caught here (a
+    /// rule must never take the processor down with it). Findings are
+    /// stamped with their rule's id and mapped back to the received text.
+    ///
+    /// ```
+    /// use chimeflow_core::{ChannelMessage, Findings, Message, Pipeline, PipelineRun, Rule, Verdict};
+    ///
+    /// struct Refuse;
+    /// impl Rule for Refuse {
+    ///     fn id(&self) -> &str { "refuse" }
+    ///     fn check(&self, _: &mut Message<'_>, _: &mut Findings) -> Verdict { Verdict::deny("no") }
+    /// }
+    ///
+    /// let received = ChannelMessage { message_id: "m".into(), ..Default::default() };
+    /// let mut message = Message::new(&received);
+    /// let run = Pipeline::new(vec![Box::new(Refuse)]).run(&mut message, &mut Findings::new());
+    /// assert!(matches!(run, PipelineRun::Denied { ref rule, .. } if &**rule == "refuse"));
+    /// ```
+    pub fn run(&self, message: &mut Message<'_>, findings: &mut Findings) -> PipelineRun {
         for (id, rule) in &self.rules {
             let first_new = findings.len();
             // Spans are reported in the text this rule received; to map them
@@ -67,8 +127,18 @@ impl Rule for Pipeline {
                 .then(|| message.edit_map().clone());
             let len_before = message.content().len();
             let outer = findings.set_current_rule(Some(id.clone()));
-            let verdict = rule.check(message, findings);
+            let checked = catch_unwind(AssertUnwindSafe(|| rule.check(message, findings)));
             findings.set_current_rule(outer);
+            let verdict = match checked {
+                Ok(verdict) => verdict,
+                Err(payload) => {
+                    let rule = match payload.downcast::<NestedPanic>() {
+                        Ok(nested) => nested.rule,
+                        Err(_) => id.clone(),
+                    };
+                    return PipelineRun::Panicked { rule };
+                }
+            };
             if let Some(map) = before {
                 for finding in &mut findings.items_mut()[first_new..] {
                     if finding.field == crate::Field::Content {
@@ -78,11 +148,30 @@ impl Rule for Pipeline {
                     }
                 }
             }
-            if verdict.is_deny() {
-                findings.note_denied_by(id);
-                return verdict;
+            if let Verdict::Deny(reason) = verdict {
+                return PipelineRun::Denied {
+                    rule: id.clone(),
+                    reason,
+                };
             }
         }
-        Verdict::Continue
+        PipelineRun::Continue
+    }
+}
+
+/// A pipeline nested as a rule of another: its decision passes up, and a
+/// panic inside it is re-raised for the outer run to catch, naming the
+/// rule that panicked.
+impl Rule for Pipeline {
+    fn id(&self) -> &str {
+        "pipeline"
+    }
+
+    fn check(&self, message: &mut Message<'_>, findings: &mut Findings) -> Verdict {
+        match self.run(message, findings) {
+            PipelineRun::Continue => Verdict::Continue,
+            PipelineRun::Denied { reason, .. } => Verdict::Deny(reason),
+            PipelineRun::Panicked { rule } => resume_unwind(Box::new(NestedPanic { rule })),
+        }
     }
 }

@@ -25,20 +25,24 @@
 //!
 //! Each fallback adds a note to the Outcome (field names only).
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
-use crate::limits::{
-    self, CALLBACK_ID_LEN, EchoField, LimitViolation, MESSAGE_ID_LEN, SUB_CHANNEL_ID_LEN,
-};
+use crate::limits::{self, CALLBACK_ID_LEN, EchoField, LimitField, MESSAGE_ID_LEN};
 use crate::{
     CallbackRequest, ChannelMessageCallback, Decision, DenyReason, Findings, Message, Outcome,
-    Pipeline, ProcessorEvent, Rule, Verdict,
+    Pipeline, PipelineRun, ProcessorEvent, Rule,
 };
 
 /// What to answer when a message cannot be processed (a rule panicked).
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
 )]
+///
+/// ```
+/// use chimeflow_core::OnError;
+///
+/// assert_eq!(OnError::default(), OnError::Deny);
+/// let pass: OnError = serde_json::from_str(r#""pass""#).unwrap();
+/// assert_eq!(pass, OnError::Pass);
+/// ```
 #[serde(rename_all = "lowercase")]
 pub enum OnError {
     /// Deny the message (fail closed; the default).
@@ -94,28 +98,51 @@ impl Processor {
     }
 
     /// Processes one event. Fails only when the event's identity (CallbackId,
-    /// MessageId, SubChannelId, ChannelArn) is unusable; everything else, including a
+    /// MessageId, ChannelArn) is unusable; everything else, including a
     /// panicking rule, ends in an Outcome with a valid callback request.
     ///
     /// A panicking rule's message goes through the panic hook: a process
     /// that handles content should install one that does not print payloads
     /// (slice panics quote the text).
+    ///
+    /// ```
+    /// use chimeflow_core::{OnError, Pipeline, Processor, ProcessorEvent};
+    ///
+    /// // No rules: every message passes, and the callback echoes it.
+    /// let processor = Processor::new(Pipeline::new(Vec::new()), OnError::Deny);
+    /// let event = ProcessorEvent::from_slice(br#"{
+    ///     "CallbackId": "0123456789abcdef0123456789abcdef",
+    ///     "ChannelMessage": {
+    ///         "MessageId": "m1",
+    ///         "ChannelArn": "arn:aws:chime:us-east-1:111122223333:app-instance/a/channel/c",
+    ///         "Content": "hello"}}"#).unwrap();
+    /// let outcome = processor.process(&event).unwrap();
+    /// assert_eq!(outcome.decision.as_str(), "PASS");
+    /// assert_eq!(outcome.callback.channel_message.content.as_deref(), Some("hello"));
+    /// assert!(!outcome.callback.delete_resource);
+    /// assert!(outcome.callback.validate().is_ok());
+    ///
+    /// // A CallbackId that is too short cannot be answered at all.
+    /// let broken = ProcessorEvent::from_slice(br#"{"CallbackId": "short",
+    ///     "ChannelMessage": {"MessageId": "m1"}}"#).unwrap();
+    /// assert_eq!(processor.process(&broken).unwrap_err().field, "CallbackId");
+    /// ```
     pub fn process(&self, event: &ProcessorEvent) -> Result<Outcome, EventError> {
         check_identity(event)?;
         let received = &event.channel_message;
         let mut message = Message::new(received);
         let mut findings = Findings::new();
-        let run = catch_unwind(AssertUnwindSafe(|| {
-            self.pipeline.check(&mut message, &mut findings)
-        }));
         let mut notes = Vec::new();
-        let verdict = match run {
-            Ok(verdict) => verdict,
-            Err(_) => {
-                let rule = findings
-                    .current_rule()
-                    .map_or("pipeline", |id| &**id)
-                    .to_owned();
+        match self.pipeline.run(&mut message, &mut findings) {
+            PipelineRun::Continue => {}
+            PipelineRun::Denied { rule, reason } => {
+                let reason = DenyReason {
+                    rule: rule.to_string(),
+                    reason: reason.into_owned(),
+                };
+                return Ok(deny(event, findings.into_vec(), reason, notes));
+            }
+            PipelineRun::Panicked { rule } => {
                 notes.push(format!(
                     "rule {rule} panicked; on_error = {}",
                     self.on_error.as_str()
@@ -123,28 +150,14 @@ impl Processor {
                 match self.on_error {
                     OnError::Deny => {
                         let reason = DenyReason {
-                            rule,
+                            rule: rule.to_string(),
                             reason: "error".into(),
                         };
                         return Ok(deny(event, findings.into_vec(), reason, notes));
                     }
-                    OnError::Pass => {
-                        message = Message::new(received);
-                        Verdict::Continue
-                    }
+                    OnError::Pass => message = Message::new(received),
                 }
             }
-        };
-        if let Verdict::Deny(reason) = verdict {
-            let rule = findings
-                .denied_by()
-                .map_or("pipeline", |id| &**id)
-                .to_owned();
-            let reason = DenyReason {
-                rule,
-                reason: reason.into_owned(),
-            };
-            return Ok(deny(event, findings.into_vec(), reason, notes));
         }
         let changed = message.is_changed();
         let echoed = echo(received, &mut notes);
@@ -216,20 +229,6 @@ fn check_identity(event: &ProcessorEvent) -> Result<(), EventError> {
             ),
         );
     }
-    // SubChannelId names the message in an elastic channel, and every
-    // callback (a deny too) echoes it: when it is malformed no callback can
-    // be accepted.
-    if let Some(sub_channel) = &event.channel_message.sub_channel_id
-        && (!limits::len_within(sub_channel, SUB_CHANNEL_ID_LEN) || !limits::is_id(sub_channel))
-    {
-        return invalid(
-            "ChannelMessage.SubChannelId",
-            format!(
-                "must be 1-128 of letters, digits, '-' and '_' (got {} characters)",
-                sub_channel.chars().count()
-            ),
-        );
-    }
     if let Some(arn) = &event.channel_message.channel_arn
         && !limits::is_valid_chime_arn(arn)
     {
@@ -273,13 +272,19 @@ fn echo(received: &crate::ChannelMessage, notes: &mut Vec<String>) -> ChannelMes
             limits::breaks_model_limit(EchoField::MessageAttributes(value)),
         )
     });
+    let sub_channel_id = received.sub_channel_id.clone().filter(|value| {
+        keep(
+            "SubChannelId",
+            limits::breaks_model_limit(EchoField::SubChannelId(value)),
+        )
+    });
     ChannelMessageCallback {
         message_id: received.message_id.clone(),
         content: received.content.clone().filter(|c| !c.is_empty()),
         metadata,
         push_notification: None,
         message_attributes,
-        sub_channel_id: received.sub_channel_id.clone(),
+        sub_channel_id,
         content_type,
     }
 }
@@ -333,7 +338,12 @@ fn deny(
             delete_resource: true,
             channel_message: ChannelMessageCallback {
                 message_id: received.message_id.clone(),
-                sub_channel_id: received.sub_channel_id.clone(),
+                // The same SubChannelId a PASS would echo: one the model
+                // refuses is set aside (the echo's note says so).
+                sub_channel_id: received
+                    .sub_channel_id
+                    .clone()
+                    .filter(|id| !limits::breaks_model_limit(EchoField::SubChannelId(id))),
                 ..ChannelMessageCallback::default()
             },
         },
@@ -356,35 +366,35 @@ fn limit_violations(
     message: &Message<'_>,
 ) -> Result<(), limits::LimitViolations> {
     let mut violations = callback.validate().err().unwrap_or_default();
-    violations.0.retain(|v| v.field != "ChannelArn");
+    violations.0.retain(|v| v.field != LimitField::ChannelArn);
     let body = &callback.channel_message;
     let received = message.received();
     if message.content_changed()
         && let Some(content) = &body.content
         && !limits::content_fits_edit(content, received.content.as_deref().unwrap_or(""))
-        && !violations.touches("ChannelMessage.Content")
+        && !violations.touches(|f| f == LimitField::Content)
     {
-        violations.0.push(LimitViolation {
-            field: "ChannelMessage.Content".into(),
-            problem: format!(
+        violations.push(
+            LimitField::Content,
+            format!(
                 "an edit must fit {} bytes or what was received",
                 limits::CONTENT_MAX_BYTES
             ),
-        });
+        );
     }
     if message.attributes_changed()
         && let Some(attributes) = &body.message_attributes
         && limits::attributes_size(attributes) > limits::ATTRIBUTES_MAX_BYTES
     {
-        violations.0.push(LimitViolation {
-            field: "ChannelMessage.MessageAttributes".into(),
-            problem: format!(
+        violations.push(
+            LimitField::Attributes,
+            format!(
                 "an edit must fit {} bytes in all",
                 limits::ATTRIBUTES_MAX_BYTES
             ),
-        });
+        );
     }
-    if violations.0.is_empty() {
+    if violations.is_empty() {
         Ok(())
     } else {
         Err(violations)
@@ -400,7 +410,7 @@ fn enforce_limits(
 ) {
     let received = message.received();
     let body = &mut callback.channel_message;
-    if violations.touches("ChannelMessage.Content") && message.content_changed() {
+    if violations.touches(|f| f == LimitField::Content) && message.content_changed() {
         let compact = message.compact_content();
         if limits::content_fits_edit(&compact, received.content.as_deref().unwrap_or("")) {
             body.content = Some(compact);
@@ -409,27 +419,27 @@ fn enforce_limits(
             );
         }
     }
-    if violations.touches("ChannelMessage.Metadata") && message.metadata_changed() {
+    if violations.touches(|f| f == LimitField::Metadata) && message.metadata_changed() {
         body.metadata = echoed.metadata.clone();
         notes.push(format!(
             "ChannelMessage.Metadata: edit dropped, over {} characters",
             limits::METADATA_MAX
         ));
     }
-    if violations.touches("ChannelMessage.MessageAttributes") && message.attributes_changed() {
+    if violations.touches(LimitField::is_attributes) && message.attributes_changed() {
         body.message_attributes = echoed.message_attributes.clone();
         notes.push(
             "ChannelMessage.MessageAttributes: edit dropped, over the attribute limits".into(),
         );
     }
-    if violations.touches("ChannelMessage.PushNotification") {
+    if violations.touches(LimitField::is_push_notification) {
         body.push_notification = None;
         notes.push("ChannelMessage.PushNotification: dropped, over its limits".into());
     }
 }
 
 fn field_list(violations: &limits::LimitViolations) -> String {
-    let mut fields: Vec<&str> = violations.0.iter().map(|v| v.field.as_str()).collect();
+    let mut fields: Vec<&str> = violations.0.iter().map(|v| v.field.path()).collect();
     fields.dedup();
     fields.join(", ")
 }

@@ -16,6 +16,15 @@ pub enum Verdict {
 
 impl Verdict {
     /// A deny with this reason code.
+    ///
+    /// ```
+    /// use chimeflow_core::Verdict;
+    ///
+    /// let verdict = Verdict::deny("too-long");
+    /// assert!(verdict.is_deny());
+    /// assert_eq!(verdict, Verdict::Deny("too-long".into()));
+    /// assert!(!Verdict::Continue.is_deny());
+    /// ```
     pub fn deny(reason: impl Into<Cow<'static, str>>) -> Self {
         Verdict::Deny(reason.into())
     }

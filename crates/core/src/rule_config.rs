@@ -10,6 +10,54 @@ use crate::Rule;
 ///
 /// Built-in rules and custom rule crates implement it alike; a registry maps
 /// the `type` name to the implementation.
+///
+/// ```
+/// use chimeflow_core::{Findings, Message, OptionError, Rule, RuleConfig, Verdict};
+///
+/// /// The options, each defaulted; unknown keys are errors.
+/// #[derive(serde::Deserialize)]
+/// #[serde(default, deny_unknown_fields)]
+/// struct NoShoutingConfig {
+///     min_len: usize,
+/// }
+///
+/// impl Default for NoShoutingConfig {
+///     fn default() -> Self { Self { min_len: 4 } }
+/// }
+///
+/// struct NoShouting { min_len: usize }
+///
+/// impl Rule for NoShouting {
+///     fn id(&self) -> &str { "no-shouting" }
+///     fn check(&self, message: &mut Message<'_>, _: &mut Findings) -> Verdict {
+///         let text = message.content();
+///         if text.len() >= self.min_len && !text.chars().any(char::is_lowercase) {
+///             Verdict::deny("shouting")
+///         } else {
+///             Verdict::Continue
+///         }
+///     }
+/// }
+///
+/// impl RuleConfig for NoShoutingConfig {
+///     const TYPE: &'static str = "no-shouting";
+///     const SUMMARY: &'static str = "Deny messages written in capitals only.";
+///     const DOC: &'static str = "no-shouting: deny messages written in capitals only.\n";
+///
+///     fn build(self) -> Result<Box<dyn Rule>, OptionError> {
+///         if self.min_len == 0 {
+///             return Err(OptionError::new("min_len", "must be at least 1"));
+///         }
+///         Ok(Box::new(NoShouting { min_len: self.min_len }))
+///     }
+/// }
+///
+/// // What a registry does with a `[[rules]]` table of `type = "no-shouting"`:
+/// let config: NoShoutingConfig = serde_json::from_str(r#"{"min_len": 0}"#).unwrap();
+/// let error = config.build().err().unwrap();
+/// assert_eq!(error.to_string(), "min_len: must be at least 1");
+/// assert!(NoShoutingConfig::default().build().is_ok());
+/// ```
 pub trait RuleConfig: serde::de::DeserializeOwned {
     /// The `type` in configuration: stable, kebab-case (`profanity`).
     const TYPE: &'static str;

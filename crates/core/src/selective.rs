@@ -10,6 +10,23 @@ pub struct Selective {
 
 impl Selective {
     /// `rule`, applied only where `selector` matches.
+    ///
+    /// ```
+    /// use chimeflow_core::{ChannelMessage, Findings, Message, Rule, Selective, Selector, Verdict};
+    ///
+    /// struct DenyAll;
+    /// impl Rule for DenyAll {
+    ///     fn id(&self) -> &str { "deny-all" }
+    ///     fn check(&self, _: &mut Message<'_>, _: &mut Findings) -> Verdict { Verdict::deny("no") }
+    /// }
+    ///
+    /// // Deny edits only.
+    /// let rule = Selective::new(Box::new(DenyAll), Selector { edits: Some(true), ..Default::default() });
+    /// let new = ChannelMessage { message_id: "m1".into(), ..Default::default() };
+    /// let edit = ChannelMessage { last_edited_timestamp: Some(1.into()), ..new.clone() };
+    /// assert!(!rule.check(&mut Message::new(&new), &mut Findings::new()).is_deny());
+    /// assert!(rule.check(&mut Message::new(&edit), &mut Findings::new()).is_deny());
+    /// ```
     pub fn new(rule: Box<dyn Rule>, selector: Selector) -> Self {
         Self { rule, selector }
     }

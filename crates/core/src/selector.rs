@@ -47,6 +47,21 @@ impl Selector {
     }
 
     /// Whether `message` meets every condition.
+    ///
+    /// ```
+    /// use chimeflow_core::{ChannelMessage, Identity, Message, Selector};
+    ///
+    /// let guests = Selector { sender: vec!["*/user/guest-*".into()], edits: Some(false), ..Default::default() };
+    /// let from = |arn: &str| ChannelMessage {
+    ///     message_id: "m1".into(),
+    ///     sender: Some(Identity { arn: Some(arn.into()), ..Default::default() }),
+    ///     ..Default::default()
+    /// };
+    /// let guest = from("arn:aws:chime:us-east-1:1:app-instance/a/user/guest-7");
+    /// let member = from("arn:aws:chime:us-east-1:1:app-instance/a/user/alice");
+    /// assert!(guests.matches(&Message::new(&guest)));
+    /// assert!(!guests.matches(&Message::new(&member)));
+    /// ```
     pub fn matches(&self, message: &Message<'_>) -> bool {
         let sender = message.sender_arn().unwrap_or("");
         if !self.sender.is_empty() && !self.sender.iter().any(|p| wildcard_match(p, sender)) {
@@ -77,6 +92,14 @@ impl Selector {
 
 /// `*` matches any run of characters (including none); everything else
 /// matches itself. Linear time: no backtracking blow-up on hostile input.
+///
+/// ```
+/// use chimeflow_core::wildcard_match;
+///
+/// assert!(wildcard_match("*/user/guest-*", "arn:aws:chime:us-east-1:1:app-instance/a/user/guest-7"));
+/// assert!(wildcard_match("text/*", "text/markdown"));
+/// assert!(!wildcard_match("text/*", "application/json"));
+/// ```
 pub fn wildcard_match(pattern: &str, text: &str) -> bool {
     let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
     let (mut p, mut t) = (0, 0);

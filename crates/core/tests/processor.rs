@@ -519,13 +519,32 @@ fn broken_identities_are_event_errors() {
 /// SubChannelId was echoed into every callback, a deny included, so the
 /// processor produced a request that `validate()` (and the service) refuse.
 #[test]
-fn a_malformed_sub_channel_id_is_an_event_error() {
+fn a_malformed_sub_channel_id_is_set_aside_and_the_message_still_answered() {
+    // Only CallbackId, MessageId and ChannelArn are essential: a
+    // SubChannelId the model refuses is not echoed, in a PASS or a DENY.
     let processor = Processor::new(Pipeline::new(vec![]), OnError::Deny);
+    let refuse = Processor::new(
+        Pipeline::new(vec![rule("refuse", |_, _| Verdict::deny("no"))]),
+        OnError::Deny,
+    );
     for bad in ["", "has space", "ü", &"a".repeat(129)] {
         let mut event = full_event();
         event.channel_message.sub_channel_id = Some(bad.to_owned());
-        let error = processor.process(&event).unwrap_err();
-        assert_eq!(error.field, "ChannelMessage.SubChannelId", "{bad:?}");
+        let outcome = processor.process(&event).unwrap();
+        assert_eq!(outcome.decision, Decision::Pass, "{bad:?}");
+        assert_eq!(outcome.callback.channel_message.sub_channel_id, None);
+        assert!(
+            outcome
+                .notes
+                .iter()
+                .any(|n| n.starts_with("ChannelMessage.SubChannelId: set aside")),
+            "{:?}",
+            outcome.notes
+        );
+        assert_eq!(outcome.callback.validate(), Ok(()));
+        let denied = refuse.process(&event).unwrap();
+        assert_eq!(denied.callback.channel_message.sub_channel_id, None);
+        assert_eq!(denied.callback.validate(), Ok(()));
     }
     let mut event = full_event();
     event.channel_message.sub_channel_id = Some("a".repeat(128));

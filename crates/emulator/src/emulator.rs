@@ -9,8 +9,8 @@ use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::config::EmulatorConfig;
-use crate::error::EmulatorError;
-use crate::flow::InvocationStats;
+use crate::error::{ApiError, EmulatorError};
+use crate::invocations::InvocationStats;
 use crate::ops::identity;
 use crate::shared::Shared;
 use crate::state::State;
@@ -230,7 +230,7 @@ impl RunningEmulator {
     /// these errors, one each, in order, then normally again: to test how a
     /// processor handles throttling (`ApiError::throttled()`), service
     /// failures (`ApiError::service_unavailable()`) and the like.
-    pub fn fail_next_callbacks(&self, errors: impl IntoIterator<Item = crate::ApiError>) {
+    pub fn fail_next_callbacks(&self, errors: impl IntoIterator<Item = ApiError>) {
         self.shared
             .injected_callback_errors
             .lock()

@@ -10,78 +10,21 @@
 //! on AWS when a processor never calls back. Every background task here
 //! stops when the emulator starts closing, and none changes the state after.
 
-use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use chimeflow_core::{ChannelMessage, ProcessorEvent};
 
 use crate::ids;
+use crate::invocations::{InvocationStats, Job};
 use crate::shared::Shared;
 use crate::state::{Message, State};
+use crate::wire::compact;
 
-/// One delivery of an event to the processor.
-#[derive(Clone, Debug, Default)]
-pub struct Job {
-    /// The Lambda request id of this delivery.
-    pub request_id: String,
-    /// The CallbackId in the event.
-    pub callback_id: String,
-    /// The channel.
-    pub channel_arn: String,
-    /// The message.
-    pub message_id: String,
-    /// The processor's Lambda ARN (`Lambda-Runtime-Invoked-Function-Arn`).
-    pub function_arn: String,
-    /// The flow's FallbackAction for this processor.
-    pub fallback: String,
-    /// The event JSON.
-    pub event: Vec<u8>,
-    /// 0 for the first attempt, then 1, 2… for Lambda's retries.
-    pub attempt: usize,
-    /// When it was (re)queued.
-    pub queued_at: Option<Instant>,
-    /// Whether some delivery of this CallbackId (a duplicate, an earlier
-    /// attempt) reached a processor: then there is no fallback. Shared by
-    /// the copies and attempts of one CallbackId.
-    pub delivered: Arc<AtomicBool>,
-}
-
-/// Invocations waiting for a processor, and those a processor holds.
-#[derive(Default)]
-pub struct Invocations {
-    /// Not yet picked up.
-    pub queue: VecDeque<Job>,
-    /// Picked up, not yet answered: by request id, with the deadline.
-    pub in_flight: HashMap<String, Job>,
-    /// When a processor was last seen (polling, picking up, answering);
-    /// `None` before the first.
-    pub last_seen: Option<Instant>,
-    /// Deliveries answered `…/response` so far.
-    pub succeeded: u64,
-    /// Deliveries answered `…/error` or past their deadline so far.
-    pub failed: u64,
-    /// `…/invocation/next` requests waiting for work now.
-    pub waiting: usize,
-}
-
-/// Counts of finished deliveries, for tests and `chimeflow local`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct InvocationStats {
-    /// Deliveries the processor answered with a response.
-    pub succeeded: u64,
-    /// Deliveries that failed (function error or deadline passed).
-    pub failed: u64,
-    /// Deliveries queued or held by a processor now.
-    pub outstanding: usize,
-    /// Processors waiting for an invocation now (long-polling
-    /// `…/invocation/next`).
-    pub waiting: usize,
-}
-
-/// The processor event for `message` of `channel_arn`, as the processor
-/// setup guide shows it (<https://docs.aws.amazon.com/chime-sdk/latest/dg/processor-setup.html>).
+/// The processor event for `message` of `channel_arn`, in the shape of
+/// <https://docs.aws.amazon.com/chime-sdk/latest/dg/processor-setup.html>
+/// (the input event it shows for a processor Lambda function).
 pub fn event(state: &State, channel_arn: &str, message: &Message, callback_id: &str) -> Vec<u8> {
     let (content, metadata) = match &message.pending_edit {
         Some(edit) => (
@@ -118,7 +61,7 @@ pub fn event(state: &State, channel_arn: &str, message: &Message, callback_id: &
         "ContentType": message.content_type,
         "Target": message.target,
     });
-    let wire = crate::ops::compact(wire);
+    let wire = compact(wire);
     let channel_message: ChannelMessage =
         serde_json::from_value(wire).unwrap_or_else(|_| ChannelMessage {
             message_id: message.id.clone(),
@@ -157,34 +100,6 @@ pub fn start(shared: &Arc<Shared>, job: Job) {
     }
     shared.supervisor.notify_one();
     tracing::info!(message_id = %job.message_id, function = %job.function_arn, "invocation queued");
-}
-
-impl Invocations {
-    /// Whether a processor is there now: polling or holding an invocation.
-    fn processor_present(&self) -> bool {
-        self.waiting > 0 || !self.in_flight.is_empty()
-    }
-
-    /// Notes that a processor was there just now.
-    pub fn seen(&mut self) {
-        self.last_seen = Some(Instant::now());
-    }
-
-    /// When the jobs never delivered become due for the fallback if no
-    /// processor shows up (`None`: no such job, or a processor is there).
-    fn next_fallback(&self, timeout: std::time::Duration) -> Option<Instant> {
-        if self.processor_present() {
-            return None;
-        }
-        let queued = self
-            .queue
-            .iter()
-            .filter(|j| !j.delivered.load(Ordering::SeqCst))
-            .filter_map(|j| j.queued_at)
-            .min()?;
-        let since = self.last_seen.map_or(queued, |seen| seen.max(queued));
-        Some(since + timeout)
-    }
 }
 
 /// The fallback supervisor: runs until the emulator closes. When no
@@ -290,11 +205,5 @@ pub fn failed(shared: &Arc<Shared>, job: Job, reason: &str) {
 
 /// The delivery counts now.
 pub fn stats(shared: &Shared) -> InvocationStats {
-    let invocations = shared.invocations();
-    InvocationStats {
-        succeeded: invocations.succeeded,
-        failed: invocations.failed,
-        outstanding: invocations.queue.len() + invocations.in_flight.len(),
-        waiting: invocations.waiting,
-    }
+    shared.invocations().stats()
 }

@@ -20,12 +20,26 @@
 //! emulator.shutdown().await;
 //! # let _ = alice; Ok(()) }
 //! ```
+//!
+//! The guide's [local loop and emulator](https://github.com/chimeflow/chimeflow/blob/main/docs/local.md) lists the operations,
+//! what is validated, and the emulator's deliberate differences from AWS.
+
+// The modules form layers; each imports only from layers below it
+// (tests/import_layers.rs fails on an import cycle):
+//   bottom   config, error, ids, state, model, invocations (the queue types)
+//   core     shared (config + state + queue), validate, wire (JSON shapes)
+//   engine   flow (events, queueing, fallback, retries), snapshot
+//   ops      ops/input, ops/access, ops/paging < one file per API area
+//            < ops/mod.rs (dispatch)
+//   servers  server (Chime API), runtime_api (Lambda Runtime API)
+//   top      emulator (start/stop, the public handle), test_util
 
 mod config;
 mod emulator;
 mod error;
 mod flow;
 mod ids;
+mod invocations;
 pub mod model;
 mod ops;
 mod runtime_api;
@@ -33,9 +47,12 @@ mod server;
 mod shared;
 mod snapshot;
 mod state;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 mod validate;
+mod wire;
 
 pub use config::EmulatorConfig;
 pub use emulator::{Emulator, RunningEmulator};
 pub use error::{ApiError, EmulatorError};
-pub use flow::InvocationStats;
+pub use invocations::InvocationStats;

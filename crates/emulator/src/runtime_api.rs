@@ -17,6 +17,7 @@ use axum::routing::{get, post};
 
 use crate::flow;
 use crate::ids;
+use crate::invocations::Unanswerable;
 use crate::shared::Shared;
 
 /// The Runtime API's routes.
@@ -112,7 +113,7 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
                 .get(&request_id)
                 .is_some_and(|j| j.attempt == attempt);
             if mine {
-                invocations.in_flight.remove(&request_id)
+                invocations.finish(&request_id).ok()
             } else {
                 None
             }
@@ -144,13 +145,26 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
     (StatusCode::OK, headers, job.event).into_response()
 }
 
-fn invalid_request_id() -> Response {
+/// Why `…/response` or `…/error` was refused, as the Lambda Runtime
+/// Interface Emulator answers it: an id never handed out is a 400
+/// InvalidRequestID; a second answer for one already answered is a 403
+/// InvalidStateTransition (the runtime is past that invocation).
+fn unanswerable(why: Unanswerable) -> Response {
+    let (status, kind, message) = match why {
+        Unanswerable::Unknown => (
+            StatusCode::BAD_REQUEST,
+            "InvalidRequestID",
+            "no invocation with this request id was handed out",
+        ),
+        Unanswerable::AlreadyAnswered => (
+            StatusCode::FORBIDDEN,
+            "InvalidStateTransition",
+            "this invocation was already answered (or its deadline passed)",
+        ),
+    };
     (
-        StatusCode::BAD_REQUEST,
-        axum::Json(serde_json::json!({
-            "errorMessage": "unknown or finished request id",
-            "errorType": "InvalidRequestID"
-        })),
+        status,
+        axum::Json(serde_json::json!({"errorMessage": message, "errorType": kind})),
     )
         .into_response()
 }
@@ -166,8 +180,8 @@ fn accepted() -> Response {
 async fn response(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
     let finished = {
         let mut invocations = shared.invocations();
-        let finished = invocations.in_flight.remove(&id);
-        if finished.is_some() {
+        let finished = invocations.finish(&id);
+        if finished.is_ok() {
             invocations.succeeded += 1;
             invocations.seen();
         }
@@ -175,12 +189,12 @@ async fn response(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> 
     };
     shared.supervisor.notify_one();
     match finished {
-        Some(job) => {
+        Ok(job) => {
             tracing::info!(message_id = %job.message_id, "invocation succeeded");
             shared.changed();
             accepted()
         }
-        None => invalid_request_id(),
+        Err(why) => unanswerable(why),
     }
 }
 
@@ -209,25 +223,44 @@ async fn error(
 ) -> Response {
     let finished = {
         let mut invocations = shared.invocations();
-        let finished = invocations.in_flight.remove(&id);
-        if finished.is_some() {
+        let finished = invocations.finish(&id);
+        if finished.is_ok() {
             invocations.seen();
         }
         finished
     };
     shared.supervisor.notify_one();
     match finished {
-        Some(job) => {
+        Ok(job) => {
             let kind = error_type(&headers, &body);
             flow::failed(&shared, job, &format!("function error {kind}"));
             shared.changed();
             accepted()
         }
-        None => invalid_request_id(),
+        Err(why) => unanswerable(why),
     }
 }
 
-async fn init_error(headers: HeaderMap, body: Bytes) -> Response {
-    tracing::error!(error_type = %error_type(&headers, &body), "the processor failed to initialise");
+/// `…/init/error`: the processor could not start. On Lambda the
+/// invocation that started the execution environment fails with it (and
+/// an async invocation is retried); here that is the invocation at the
+/// front of the queue, the one this processor would have been handed
+/// next: it counts as failed, and Lambda's retries follow. It did reach
+/// the function, so the flow's fallback never applies to it. With
+/// nothing queued there is nothing to fail: the error is only logged.
+async fn init_error(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let kind = error_type(&headers, &body);
+    tracing::error!(error_type = %kind, "the processor failed to initialise");
+    let pending = shared.invocations().queue.pop_front();
+    if let Some(job) = pending {
+        job.delivered.store(true, Ordering::SeqCst);
+        shared.supervisor.notify_one();
+        flow::failed(&shared, job, &format!("init error {kind}"));
+        shared.changed();
+    }
     accepted()
 }

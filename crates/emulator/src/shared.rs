@@ -7,7 +7,7 @@ use tokio::sync::watch;
 
 use crate::config::EmulatorConfig;
 use crate::error::ApiError;
-use crate::flow::Invocations;
+use crate::invocations::Invocations;
 use crate::state::State;
 
 /// The shared core of a running emulator.

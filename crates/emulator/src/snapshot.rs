@@ -5,7 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::EmulatorError;
-use crate::flow::{self, Job};
+use crate::flow;
+use crate::invocations::Job;
 use crate::shared::Shared;
 use crate::state::State;
 

@@ -158,16 +158,31 @@ async fn callback_with_new_content_makes_the_message_sent() {
     let again = callback(&world, &callback_id, &message_id, None, false).await;
     let again = again.unwrap_err();
     assert!(again.starts_with("BadRequestException"), "{again}");
-    // The request id is finished.
-    let late = http(
+    // The request id is answered: a second answer, response or error, is
+    // a state error (403 InvalidStateTransition, as the Lambda Runtime
+    // Interface Emulator answers it); an id never handed out is a 400.
+    for answer in ["response", "error"] {
+        let late = http(
+            &runtime_api,
+            "POST",
+            &format!("/2018-06-01/runtime/invocation/{request_id}/{answer}"),
+            &[],
+            b"{}",
+        )
+        .await;
+        assert_eq!(late.status, 403, "{answer}");
+        assert_eq!(late.json()["errorType"], "InvalidStateTransition");
+    }
+    let unknown = http(
         &runtime_api,
         "POST",
-        &format!("/2018-06-01/runtime/invocation/{request_id}/response"),
+        "/2018-06-01/runtime/invocation/not-a-request-id/response",
         &[],
         b"{}",
     )
     .await;
-    assert_eq!(late.status, 400);
+    assert_eq!(unknown.status, 400);
+    assert_eq!(unknown.json()["errorType"], "InvalidRequestID");
     world.emulator.shutdown().await;
 }
 
@@ -282,6 +297,46 @@ async fn a_function_error_is_retried_with_the_same_event() {
         .await
         .unwrap();
     respond(&world, &second_id).await;
+    assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
+    world.emulator.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_init_error_fails_the_waiting_invocation_and_lambda_retries_it() {
+    let timeout = Duration::from_millis(200);
+    let world = World::start(config(timeout)).await;
+    world.with_flow(FallbackAction::Abort).await;
+    let (message_id, _) = world.send("the processor cannot start").await;
+    let runtime_api = world.emulator.runtime_api();
+    let init = http(
+        &runtime_api,
+        "POST",
+        "/2018-06-01/runtime/init/error",
+        &[("lambda-runtime-function-error-type", "Runtime.Test")],
+        br#"{"errorType":"Runtime.Test","errorMessage":"no configuration"}"#,
+    )
+    .await;
+    assert_eq!(init.status, 202);
+    let stats = world.emulator.invocation_stats();
+    assert_eq!(stats.failed, 1, "the waiting invocation failed: {stats:?}");
+    // It reached the function, so ABORT does not apply even with no
+    // processor there for longer than the processor timeout.
+    assert_eq!(
+        world
+            .emulator
+            .wait_for_final_status(&world.channel, &message_id, timeout * 3)
+            .await,
+        None,
+        "still PENDING"
+    );
+    // Lambda's retry: the same message, for a processor that starts.
+    let (request_id, event, _) = next_invocation(&runtime_api).await;
+    assert_eq!(event["ChannelMessage"]["MessageId"], message_id.as_str());
+    let callback_id = event["CallbackId"].as_str().unwrap();
+    callback(&world, callback_id, &message_id, None, false)
+        .await
+        .unwrap();
+    respond(&world, &request_id).await;
     assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
     world.emulator.shutdown().await;
 }

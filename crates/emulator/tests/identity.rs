@@ -11,7 +11,8 @@ use aws_sdk_chimesdkidentity::Client;
 use aws_sdk_chimesdkmessaging::types::{
     ChannelMessagePersistenceType, ChannelMessageType, FallbackAction,
 };
-use common::{World, config, identity_client};
+use chimeflow_emulator::test_util::identity_client;
+use common::{World, config};
 
 async fn world() -> (World, Client) {
     let world = World::start(config(Duration::from_secs(30))).await;

@@ -6,47 +6,22 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use aws_sdk_chimesdkmessaging::types::FallbackAction;
 use chimeflow_emulator::RunningEmulator;
-use common::{EmulatorConfig, World, config, processor_binary};
+use chimeflow_emulator::test_util::{Killed, processor_command};
+use common::{EmulatorConfig, World, config};
 
 const LONG: Duration = Duration::from_secs(60);
 
-/// The processor, killed when dropped.
-struct Processor(Child);
-
-impl Processor {
-    fn spawn(emulator: &RunningEmulator) -> Self {
-        let child = Command::new(processor_binary())
-            .env_clear()
-            .env("AWS_LAMBDA_RUNTIME_API", emulator.runtime_api())
-            .env("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING", emulator.endpoint())
-            .env("AWS_LAMBDA_FUNCTION_NAME", "chimeflow-processor")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .env("AWS_REGION", emulator.region())
-            .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-            .env(
-                "AWS_SECRET_ACCESS_KEY",
-                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-            )
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+/// The processor, as Lambda would run it, killed when dropped.
+fn spawn_processor(emulator: &RunningEmulator) -> Killed {
+    Killed(
+        processor_command(emulator)
             .spawn()
-            .expect("the processor starts");
-        Self(child)
-    }
-}
-
-impl Drop for Processor {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+            .expect("the processor starts"),
+    )
 }
 
 async fn content(world: &World, message_id: &str) -> String {
@@ -69,7 +44,7 @@ async fn content(world: &World, message_id: &str) -> String {
 async fn the_real_processor_redacts_and_denies() {
     let world = World::start(config(LONG)).await;
     world.with_flow(FallbackAction::Abort).await;
-    let _processor = Processor::spawn(&world.emulator);
+    let _processor = spawn_processor(&world.emulator);
 
     let (redacted, status) = world.send("write to alice@example.com please").await;
     assert_eq!(status, "PENDING");
@@ -95,7 +70,7 @@ async fn the_real_processor_takes_a_duplicate_delivery_in_its_stride() {
     })
     .await;
     world.with_flow(FallbackAction::Abort).await;
-    let _processor = Processor::spawn(&world.emulator);
+    let _processor = spawn_processor(&world.emulator);
     let (message_id, _) = world.send("call me at alice@example.com").await;
     assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
     // One delivery resolves the message. The other's callback is refused
@@ -134,7 +109,7 @@ async fn the_real_processor_rides_out_a_service_failure_and_throttling() {
         chimeflow_emulator::ApiError::service_unavailable(),
         chimeflow_emulator::ApiError::throttled(),
     ]);
-    let _processor = Processor::spawn(&world.emulator);
+    let _processor = spawn_processor(&world.emulator);
     let (message_id, _) = world.send("mail bob@example.org").await;
     assert_eq!(world.final_status(&message_id, LONG).await, "SENT");
     assert!(

@@ -134,6 +134,18 @@ async fn channel_flow_lifecycle() {
         .collect();
     names.sort();
     assert_eq!(names, ["renamed", "second"]);
+    // A token pages its own listing only: not the channel's members.
+    let members = client
+        .list_channel_memberships()
+        .channel_arn(&world.channel)
+        .chime_bearer(&world.alice)
+        .max_results(1)
+        .next_token(page1.next_token().unwrap())
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(members.is_bad_request_exception(), "{members:?}");
     let bad_token = client
         .list_channel_flows()
         .app_instance_arn(&world.app)

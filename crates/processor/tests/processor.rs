@@ -648,3 +648,23 @@ async fn an_empty_service_endpoint_falls_back_to_the_global_one() {
         "the warm-up went to the same endpoint"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_processor_built_in_code_runs_inside_a_tower_layer_of_its_own() {
+    let binary = example_binary("layered-processor");
+    let (api, chime, _processor) = setup_with(&binary, vec![], &[]).await;
+    let calm = api.invoke(&event("msg-20", "all fine"), DEADLINE).await;
+    let calm = response(&calm);
+    assert_eq!(calm["Layer"], "wrapped", "the layer saw the result: {calm}");
+    assert_eq!(calm["Outcome"], "PASS");
+    assert_eq!(calm["Callback"], "delivered");
+    let loud = api
+        .invoke(&event("msg-21", "STOP SHOUTING"), DEADLINE)
+        .await;
+    let loud = response(&loud);
+    assert_eq!(loud["Outcome"], "DENY");
+    assert_eq!(loud["Layer"], "wrapped");
+    let requests = chime.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].json()["DeleteResource"], true);
+}

@@ -86,7 +86,7 @@ pub const DEFAULT_CATEGORY: &str = "keyword";
 /// The default redaction token of the `keyword` and `regex` rules.
 pub const DEFAULT_REPLACEMENT: &str = "[REDACTED]";
 
-#[doc = doc_text!()]
+#[doc = concat!("```text\n", doc_text!(), "```")]
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct KeywordConfig {

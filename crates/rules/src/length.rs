@@ -51,7 +51,7 @@ pub enum LengthAction {
     Truncate,
 }
 
-#[doc = doc_text!()]
+#[doc = concat!("```text\n", doc_text!(), "```")]
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LengthConfig {

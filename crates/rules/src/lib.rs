@@ -15,6 +15,11 @@
 //! let processor = config.into_processor();
 //! assert!(processor.pipeline().len() > 0);
 //! ```
+//!
+//! Each rule type's documentation is the `DOC` text of its configuration,
+//! printed by `chimeflow rules TYPE` and published as the guide's
+//! [rule pages](https://github.com/chimeflow/chimeflow/blob/main/docs/rules/README.md); [configuration](https://github.com/chimeflow/chimeflow/blob/main/docs/configuration.md)
+//! describes the file.
 
 mod default_config;
 mod text;

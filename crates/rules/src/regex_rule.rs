@@ -66,7 +66,7 @@ pub const PATTERN_SIZE_LIMIT: usize = 2 << 20;
 /// The compiled size limit of the whole set, in bytes.
 pub const SET_SIZE_LIMIT: usize = 8 << 20;
 
-#[doc = doc_text!()]
+#[doc = concat!("```text\n", doc_text!(), "```")]
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RegexConfig {

@@ -62,7 +62,7 @@ pub enum AttributeValues {
     Categories,
 }
 
-#[doc = doc_text!()]
+#[doc = concat!("```text\n", doc_text!(), "```")]
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TagConfig {

@@ -1,5 +1,6 @@
-//! Quality of the `pii` rule on the shared evaluation set, with only that
-//! rule enabled and its default configuration.
+//! Quality of the `pii` rule on the evaluation set in `tests/data/pii.jsonl`
+//! (see `tests/data/README.md`), with only that rule enabled and its default
+//! configuration.
 //!
 //! A positive counts as redacted only if its value survives in no form: not
 //! as written, not as its letters and digits without separators, not as its
@@ -12,10 +13,8 @@ use std::collections::BTreeMap;
 use chimeflow_core::{ChannelMessage, Findings, Message, Rule, RuleConfig};
 use chimeflow_rules::pii::PiiConfig;
 
-const DATA: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/eval/pii.jsonl"
-);
+/// The evaluation set, inside this crate.
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pii.jsonl");
 
 #[derive(Default)]
 struct Tally {
@@ -55,7 +54,9 @@ fn ratio(n: usize, d: usize) -> f64 {
 fn pii_eval() {
     // PII_EVAL=path runs another set of the same shape.
     let path = std::env::var("PII_EVAL").unwrap_or_else(|_| DATA.to_owned());
-    let data = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+    let data = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("the PII evaluation set {path} cannot be read ({e}); it ships in crates/rules/tests/data/")
+    });
     let rule = PiiConfig::default().build().unwrap();
     let mut kinds: BTreeMap<String, Tally> = BTreeMap::new();
     let mut total = Tally::default();
@@ -118,6 +119,10 @@ fn pii_eval() {
             misses.push(format!("changed  {kind}: line {}", line_no + 1));
         }
     }
+    assert!(
+        total.tp + total.fn_ + total.fp + total.tn > 0,
+        "the PII evaluation set {path} holds no samples"
+    );
     println!(
         "{:<18} {:>4} {:>4} {:>4} {:>4} {:>9} {:>7} {:>9}",
         "kind", "TP", "FN", "FP", "TN", "precision", "recall", "category"

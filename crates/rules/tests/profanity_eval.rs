@@ -1,6 +1,6 @@
-//! Quality of the `profanity` rule on the shared evaluation set.
+//! Quality of the `profanity` rule on its evaluation set.
 //!
-//! Reads `shared/data/eval/profanity.jsonl` (fields `text`, `label`, `kind`,
+//! Reads `tests/data/profanity.jsonl` (see `tests/data/README.md`) (fields `text`, `label`, `kind`,
 //! `word`), runs a processor whose configuration enables only the
 //! `profanity` rule with its defaults, and counts a message as flagged when
 //! the rule reports a finding. Prints precision, recall and recall per kind,
@@ -16,10 +16,8 @@ use chimeflow_core::{ChannelMessage, ProcessorEvent};
 use chimeflow_host::{Config, ConfigSource};
 use rustrict::CensorStr;
 
-const EVAL: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/eval/profanity.jsonl"
-);
+/// The evaluation set, inside this crate.
+const EVAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/profanity.jsonl");
 
 struct Sample {
     text: String,
@@ -27,15 +25,19 @@ struct Sample {
     kind: String,
 }
 
-/// The evaluation file: `PROFANITY_EVAL` (another set of the same shape), or the shared one.
+/// The evaluation file: `PROFANITY_EVAL` (another set of the same shape), or the one in this crate.
 fn path() -> String {
     std::env::var("PROFANITY_EVAL").unwrap_or_else(|_| EVAL.to_owned())
 }
 
-fn samples() -> Option<Vec<Sample>> {
-    let data = std::fs::read_to_string(path()).ok()?;
-    let samples = data
-        .lines()
+/// Every sample of the evaluation file; panics when it cannot be read, so a
+/// missing file fails the test instead of skipping it.
+fn samples() -> Vec<Sample> {
+    let path = path();
+    let data = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("the profanity evaluation set {path} cannot be read ({e}); it ships in crates/rules/tests/data/")
+    });
+    data.lines()
         .filter(|line| !line.trim().is_empty())
         .map(|line| {
             let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
@@ -45,8 +47,7 @@ fn samples() -> Option<Vec<Sample>> {
                 kind: value["kind"].as_str().expect("kind").to_owned(),
             }
         })
-        .collect();
-    Some(samples)
+        .collect()
 }
 
 /// Precision, recall, and recall per kind of positive sample.
@@ -111,10 +112,12 @@ fn ratio(a: usize, b: usize) -> f64 {
 
 #[test]
 fn profanity_meets_its_targets_and_beats_rustrict() {
-    let Some(samples) = samples() else {
-        println!("skipped: {} not found", path());
-        return;
-    };
+    let samples = samples();
+    assert!(
+        !samples.is_empty(),
+        "the profanity evaluation set {} holds no samples",
+        path()
+    );
     let source = ConfigSource {
         name: "eval.toml".into(),
         text: "[[rules]]\ntype = \"profanity\"\n".into(),

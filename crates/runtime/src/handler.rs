@@ -13,9 +13,15 @@ use crate::logging::InvocationRecord;
 use crate::{Callback, Settings, metrics};
 
 /// The processor's invocation handler, built once at cold start.
+///
+/// It calls back through `callback`, or, in a dry run (no callback: see
+/// [`Handler::dry_run`]), sends nothing and returns the request it would
+/// have sent as the invocation result. [`Handler::into_service`] makes it a
+/// `tower::Service` for `lambda_runtime::run`, to wrap in layers of your own.
 pub struct Handler<C> {
     processor: Processor,
-    callback: C,
+    /// `None`: a dry run, the one way the runtime has of not sending.
+    callback: Option<C>,
     settings: Settings,
 }
 
@@ -63,9 +69,30 @@ impl<C: Callback> Handler<C> {
     pub fn new(processor: Processor, callback: C, settings: Settings) -> Self {
         Self {
             processor,
-            callback,
+            callback: Some(callback),
             settings,
         }
+    }
+
+    /// A handler that sends no callback: it logs the request's shape
+    /// (sizes, never content) and returns the request as the invocation
+    /// result (what `CHIMEFLOW_DRY_RUN=1` and `sam local invoke` use).
+    pub fn dry_run(processor: Processor, settings: Settings) -> Self {
+        Self {
+            processor,
+            callback: None,
+            settings,
+        }
+    }
+
+    /// Whether this handler sends nothing.
+    pub fn is_dry_run(&self) -> bool {
+        self.callback.is_none()
+    }
+
+    /// The processor it runs.
+    pub fn processor(&self) -> &Processor {
+        &self.processor
     }
 
     /// The lambda_runtime entry point.
@@ -104,18 +131,11 @@ impl<C: Callback> Handler<C> {
         }
         let pipeline = started.elapsed();
         let callback_started = Instant::now();
-        let delivery = if self.settings.dry_run {
-            None
-        } else {
-            Some(
-                deliver(
-                    &self.callback,
-                    &processed.request,
-                    deadline,
-                    &self.settings.retry,
-                )
-                .await,
-            )
+        let delivery = match &self.callback {
+            None => None,
+            Some(callback) => {
+                Some(deliver(callback, &processed.request, deadline, &self.settings.retry).await)
+            }
         };
         let record = InvocationRecord {
             request_id,
@@ -130,7 +150,7 @@ impl<C: Callback> Handler<C> {
         };
         record.log();
         metrics::emit(&record);
-        if self.settings.dry_run {
+        if self.is_dry_run() {
             crate::logging::log_dry_run(&processed.request);
         }
         let status = match &delivery {
@@ -163,7 +183,7 @@ impl<C: Callback> Handler<C> {
             "Attempts": delivery.as_ref().map_or(0, Delivery::attempts),
             "Findings": processed.findings,
         });
-        if self.settings.dry_run {
+        if self.is_dry_run() {
             // The developer asked to see it (sam local invoke prints it);
             // it is the invocation result, not a log line.
             response["Request"] = serde_json::to_value(&processed.request).unwrap_or(Value::Null);

@@ -8,9 +8,15 @@
 //!
 //! A binary is one line:
 //! `chimeflow_runtime::main_with_config(chimeflow_rules::registry(), chimeflow_rules::default_config())`.
-//! A custom rule crate registers its rule types in the registry first. The
-//! runtime itself depends on the rule host (`chimeflow-host`) only, so a
-//! processor with only custom rules does not link the built-in ones.
+//! A custom rule crate registers its rule types in the registry first, or
+//! builds its own [`Processor`] and calls
+//! [`main_with_processor`]. To wrap the handler in `tower` layers of your
+//! own, build it with [`handler`] and serve
+//! [`Handler::into_service`] with `lambda_runtime::run`.
+//!
+//! The runtime depends on the rule host (`chimeflow-host`: the registry and
+//! the configuration loader), not on the built-in rules, so a processor with
+//! only custom rules does not link them.
 //!
 //! Environment:
 //! - `CHIMEFLOW_CONFIG`: a configuration file instead of the embedded one.
@@ -19,6 +25,9 @@
 //!   return it as the invocation result instead of sending it.
 //! - `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING`: the SDK's endpoint override.
 //! - `RUST_LOG` / `AWS_LAMBDA_LOG_LEVEL`: log level (default `info`).
+//!
+//! The guide: [the processor](https://github.com/chimeflow/chimeflow/blob/main/docs/processor.md) (callbacks, retries, every
+//! failure case, logs and metrics) and [deploying](https://github.com/chimeflow/chimeflow/blob/main/docs/deploying.md).
 
 mod callback;
 mod delivery;
@@ -27,6 +36,7 @@ mod init_error;
 mod logging;
 mod metrics;
 mod sdk;
+mod service;
 mod settings;
 mod warm;
 
@@ -34,10 +44,12 @@ pub use callback::{Callback, CallbackFailure};
 pub use delivery::{Delivery, RetryPolicy, deliver};
 pub use handler::{Handler, InvocationError};
 pub use sdk::SdkCallback;
+pub use service::HandlerService;
 pub use settings::Settings;
 
 use std::process::ExitCode;
 
+use chimeflow_core::Processor;
 use chimeflow_host::{Config, ConfigSource, Registry};
 
 /// Runs the processor Lambda with the rule types of `registry`: loads the
@@ -46,8 +58,58 @@ use chimeflow_host::{Config, ConfigSource, Registry};
 /// Runtime API's init error, when it is bad; builds the SDK client once; and
 /// serves invocations.
 pub fn main_with_config(registry: Registry, default_config: ConfigSource) -> ExitCode {
+    block_on(async move {
+        let processor = match ConfigSource::resolve_or(None, default_config)
+            .and_then(|source| Config::parse(&source, &registry))
+        {
+            Ok(config) => config.into_processor(),
+            Err(error) => {
+                return fail_init("Chimeflow.BadConfiguration", error.to_string()).await;
+            }
+        };
+        serve(processor).await
+    })
+}
+
+/// Runs the processor Lambda with a processor built in code (rules of your
+/// own, no configuration file): the environment's settings apply as with
+/// [`main_with_config`] (`CHIMEFLOW_ON_ERROR`, `CHIMEFLOW_DRY_RUN`, the endpoint).
+pub fn main_with_processor(processor: Processor) -> ExitCode {
+    block_on(serve(processor))
+}
+
+/// The handler `main_with_config` serves, for `processor` with the environment's
+/// settings: calling back through the SDK client (built and warmed here),
+/// or a dry run with `CHIMEFLOW_DRY_RUN=1`. Serve it yourself with
+/// `lambda_runtime::run(handler.into_service())`, inside layers of your own.
+/// A bad environment is an error, to report as the Runtime API's init error.
+pub async fn handler(processor: Processor) -> Result<Handler<SdkCallback>, lambda_runtime::Error> {
+    let settings = Settings::from_env()?;
+    let processor = match settings.on_error {
+        Some(on_error) => processor.with_on_error(on_error),
+        None => processor,
+    };
+    tracing::info!(
+        rules = %processor.pipeline().rule_ids().collect::<Vec<_>>().join(","),
+        on_error = processor.on_error().as_str(),
+        dry_run = settings.dry_run,
+        "processor ready"
+    );
+    Ok(if settings.dry_run {
+        Handler::dry_run(processor, settings)
+    } else {
+        Handler::new(processor, SdkCallback::from_env().await, settings)
+    })
+}
+
+/// Logging, the panic hook and a current-thread runtime around `serve`.
+fn block_on(
+    serve: impl std::future::Future<Output = Result<(), lambda_runtime::Error>>,
+) -> ExitCode {
     logging::init();
-    quiet_panics();
+    chimeflow_core::install_quiet_panic_hook(|location| {
+        tracing::error!(location, "a rule panicked (payload withheld)");
+    });
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -59,7 +121,7 @@ pub fn main_with_config(registry: Registry, default_config: ConfigSource) -> Exi
         }
     };
     runtime.block_on(async move {
-        match serve(registry, default_config).await {
+        match serve.await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 tracing::error!(error = %error, "processor stopped");
@@ -69,77 +131,16 @@ pub fn main_with_config(registry: Registry, default_config: ConfigSource) -> Exi
     })
 }
 
-/// A panicking rule is caught and answered by the error policy, but the
-/// default hook would print its payload first, and panics such as a bad
-/// slice quote the text. Log the location only.
-fn quiet_panics() {
-    std::panic::set_hook(Box::new(|info| {
-        let location = info
-            .location()
-            .map(|l| format!("{}:{}", l.file(), l.line()));
-        tracing::error!(
-            location = location.as_deref().unwrap_or("unknown"),
-            "a rule panicked (payload withheld)"
-        );
-    }));
-}
-
-async fn serve(
-    registry: Registry,
-    default_config: ConfigSource,
-) -> Result<(), lambda_runtime::Error> {
-    let settings = match Settings::from_env() {
-        Ok(settings) => settings,
-        Err(message) => return fail_init("Chimeflow.BadEnvironment", message).await,
+async fn serve(processor: Processor) -> Result<(), lambda_runtime::Error> {
+    let handler = match handler(processor).await {
+        Ok(handler) => handler,
+        Err(error) => return fail_init("Chimeflow.BadEnvironment", error.to_string()).await,
     };
-    let config = match ConfigSource::resolve_or(None, default_config)
-        .and_then(|source| Config::parse(&source, &registry))
-    {
-        Ok(config) => config,
-        Err(error) => return fail_init("Chimeflow.BadConfiguration", error.to_string()).await,
-    };
-    let mut processor = config.into_processor();
-    if let Some(on_error) = settings.on_error {
-        processor = processor.with_on_error(on_error);
-    }
-    tracing::info!(
-        rules = %processor.pipeline().rule_ids().collect::<Vec<_>>().join(","),
-        on_error = processor.on_error().as_str(),
-        dry_run = settings.dry_run,
-        "processor ready"
-    );
-    if settings.dry_run {
-        let handler = Handler::new(processor, DryRun, settings);
-        return run(handler).await;
-    }
-    let callback = SdkCallback::from_env().await;
-    let handler = Handler::new(processor, callback, settings);
-    run(handler).await
-}
-
-async fn run<C: Callback + 'static>(handler: Handler<C>) -> Result<(), lambda_runtime::Error> {
-    let handler = std::sync::Arc::new(handler);
-    lambda_runtime::run(lambda_runtime::service_fn(move |event| {
-        let handler = handler.clone();
-        async move { handler.invoke(event).await }
-    }))
-    .await
+    lambda_runtime::run(handler.into_service()).await
 }
 
 async fn fail_init(error_type: &str, message: String) -> Result<(), lambda_runtime::Error> {
     tracing::error!(error_type, error = %message, "refusing to start");
     init_error::report(error_type, &message).await;
     Err(message.into())
-}
-
-/// The callback used with `CHIMEFLOW_DRY_RUN`: sends nothing.
-struct DryRun;
-
-impl Callback for DryRun {
-    async fn send(
-        &self,
-        _request: &chimeflow_core::CallbackRequest,
-    ) -> Result<(), CallbackFailure> {
-        Ok(())
-    }
 }

@@ -28,7 +28,7 @@ impl SdkCallback {
     /// `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING` / `AWS_ENDPOINT_URL` when set and
     /// not empty.
     /// The HTTPS connection to the endpoint is opened during init (see
-    /// [`crate::warm`]), so the first callback does not pay the handshake.
+    /// the `warm` module), so the first callback does not pay the handshake.
     pub async fn from_env() -> Self {
         let connector = crate::warm::build_connector();
         let for_sdk = connector.clone();

@@ -12,6 +12,22 @@ pub const SENDER_ARN: &str = "arn:aws:chime:us-east-1:111122223333:app-instance/
 
 /// A builder for [`ProcessorEvent`]s: a STANDARD, PERSISTENT message from a
 /// test user to a test channel, with whatever you change.
+///
+/// ```
+/// use chimeflow_core::Message;
+/// use chimeflow_test::EventBuilder;
+///
+/// let event = EventBuilder::new()
+///     .content("see you at 5")
+///     .sender("arn:aws:chime:us-east-1:111122223333:app-instance/a/user/guest-1")
+///     .attribute("lang", &["en"])
+///     .edit()
+///     .build();
+/// let message = Message::new(&event.channel_message);
+/// assert_eq!(message.content(), "see you at 5");
+/// assert!(message.is_edit());
+/// assert_eq!(message.attributes()["lang"].string_values, ["en"]);
+/// ```
 #[derive(Clone, Debug)]
 pub struct EventBuilder {
     event: ProcessorEvent,
@@ -97,6 +113,16 @@ impl EventBuilder {
     }
 
     /// An Amazon Lex reply: JSON content, the Lex content type.
+    ///
+    /// ```
+    /// use chimeflow_core::Message;
+    /// use chimeflow_test::EventBuilder;
+    ///
+    /// let event = EventBuilder::new().lex_reply("Your order is on its way").build();
+    /// let message = Message::new(&event.channel_message);
+    /// assert!(message.is_lex());
+    /// assert!(message.content().contains("Your order is on its way"));
+    /// ```
     pub fn lex_reply(self, text: &str) -> Self {
         let content = serde_json::json!({
             "Messages": [{"Content": text, "ContentType": "PlainText"}],

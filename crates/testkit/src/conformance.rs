@@ -9,6 +9,14 @@ use crate::EventBuilder;
 /// Inputs that break careless rules: empty, huge, invisible, every Unicode
 /// plane, right-to-left, combining marks, emoji sequences, JSON, control
 /// characters, long runs of separators and digits.
+///
+/// ```
+/// use chimeflow_test::hostile_inputs;
+///
+/// let inputs = hostile_inputs();
+/// assert!(inputs.iter().any(String::is_empty));
+/// assert!(inputs.iter().any(|input| input.len() >= 4096));
+/// ```
 pub fn hostile_inputs() -> Vec<String> {
     let mut inputs = vec![
         String::new(),
@@ -42,6 +50,25 @@ pub fn hostile_inputs() -> Vec<String> {
 }
 
 /// Runs the conformance checks; returns every failure found.
+///
+/// ```
+/// use chimeflow_core::{Findings, Message, Rule, Verdict};
+/// use chimeflow_test::check_conformance;
+///
+/// /// Reports a span past the end of the text: a bug the check catches.
+/// struct OffByOne;
+/// impl Rule for OffByOne {
+///     fn id(&self) -> &str { "off-by-one" }
+///     fn check(&self, message: &mut Message<'_>, findings: &mut Findings) -> Verdict {
+///         let len = message.content().len();
+///         findings.report("x", 0..len + 1);
+///         Verdict::Continue
+///     }
+/// }
+///
+/// let failures = check_conformance(Box::new(OffByOne)).unwrap_err();
+/// assert!(!failures.is_empty());
+/// ```
 pub fn check_conformance(rule: Box<dyn Rule>) -> Result<(), Vec<String>> {
     let mut failures = Vec::new();
     let id = rule.id().to_owned();

@@ -81,15 +81,15 @@ pub fn check_outcome(event: &ProcessorEvent, outcome: &Outcome) -> Result<(), Ve
 
     // Service limits.
     if let Err(violations) = callback.validate() {
-        let arn_missing_as_received = |field: &str| {
-            field == "ChannelArn"
+        let arn_missing_as_received = |field: chimeflow_core::LimitField| {
+            field == chimeflow_core::LimitField::ChannelArn
                 && received.channel_arn.is_none()
                 && callback.channel_arn.is_none()
         };
         let left: Vec<String> = violations
             .0
             .iter()
-            .filter(|v| !arn_missing_as_received(&v.field))
+            .filter(|v| !arn_missing_as_received(v.field))
             .map(ToString::to_string)
             .collect();
         if !left.is_empty() {
@@ -148,7 +148,7 @@ pub fn check_outcome(event: &ProcessorEvent, outcome: &Outcome) -> Result<(), Ve
             if *body == echo(received) {
                 failures.push("UPDATE that changes nothing".into());
             }
-            if body.sub_channel_id != received.sub_channel_id {
+            if body.sub_channel_id != echo(received).sub_channel_id {
                 failures.push("UPDATE changed SubChannelId".into());
             }
             if body.content_type != received.content_type {
@@ -414,7 +414,10 @@ fn echo(received: &ChannelMessage) -> chimeflow_core::ChannelMessageCallback {
             .message_attributes
             .clone()
             .filter(|a| !breaks_model_limit(EchoField::MessageAttributes(a))),
-        sub_channel_id: received.sub_channel_id.clone(),
+        sub_channel_id: received
+            .sub_channel_id
+            .clone()
+            .filter(|id| !breaks_model_limit(EchoField::SubChannelId(id))),
         content_type: received
             .content_type
             .clone()

@@ -33,6 +33,10 @@
 //! ]);
 //! assert_conformance(Box::new(NoShouting));
 //! ```
+//!
+//! The guide's [writing and testing a rule crate](https://github.com/chimeflow/chimeflow/blob/main/docs/writing-rules.md) walks
+//! through a rule, its configuration and these tests; the built-in rules'
+//! own tests (crates/rules) use the same kit.
 
 mod builder;
 mod conformance;
@@ -42,3 +46,14 @@ mod run;
 pub use builder::{CHANNEL_ARN, EventBuilder, SENDER_ARN};
 pub use conformance::{assert_conformance, check_conformance, hostile_inputs};
 pub use run::{Expect, RuleRun, assert_table, run_rule, run_rule_on};
+
+/// The README's Rust examples, compiled and run as doctests so that they
+/// keep working as written.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeExamples;
+
+/// The examples of docs/writing-rules.md, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/writing-rules.md")]
+pub struct WritingRulesExamples;

@@ -22,11 +22,54 @@ pub struct RuleRun {
 }
 
 /// Runs `rule` on a default test message with this content.
+///
+/// ```
+/// use chimeflow_core::{Findings, Message, Rule, Verdict};
+/// use chimeflow_test::run_rule;
+///
+/// struct MaskDigits;
+/// impl Rule for MaskDigits {
+///     fn id(&self) -> &str { "mask-digits" }
+///     fn check(&self, message: &mut Message<'_>, findings: &mut Findings) -> Verdict {
+///         let spans: Vec<_> = message.content().char_indices()
+///             .filter(|(_, c)| c.is_ascii_digit())
+///             .map(|(i, _)| i..i + 1)
+///             .collect();
+///         for span in &spans {
+///             findings.report("digit", span.clone());
+///         }
+///         message.replace_content(spans.into_iter().map(|span| (span, "#")));
+///         Verdict::Continue
+///     }
+/// }
+///
+/// let run = run_rule(&MaskDigits, "room 42");
+/// assert_eq!(run.content, "room ##");
+/// assert!(run.changed);
+/// assert_eq!(run.findings, [("digit".to_owned(), 5..6), ("digit".to_owned(), 6..7)]);
+/// ```
 pub fn run_rule(rule: &dyn Rule, content: &str) -> RuleRun {
     run_rule_on(rule, &EventBuilder::new().content(content).build())
 }
 
 /// Runs `rule` on `event`'s message.
+///
+/// ```
+/// use chimeflow_core::{Findings, Message, Rule, Verdict};
+/// use chimeflow_test::{EventBuilder, run_rule_on};
+///
+/// /// Denies edits.
+/// struct NoEdits;
+/// impl Rule for NoEdits {
+///     fn id(&self) -> &str { "no-edits" }
+///     fn check(&self, message: &mut Message<'_>, _: &mut Findings) -> Verdict {
+///         if message.is_edit() { Verdict::deny("edit") } else { Verdict::Continue }
+///     }
+/// }
+///
+/// assert!(run_rule_on(&NoEdits, &EventBuilder::new().edit().build()).verdict.is_deny());
+/// assert!(!run_rule_on(&NoEdits, &EventBuilder::new().build()).verdict.is_deny());
+/// ```
 pub fn run_rule_on(rule: &dyn Rule, event: &ProcessorEvent) -> RuleRun {
     let mut message = Message::new(&event.channel_message);
     let mut findings = Findings::new();

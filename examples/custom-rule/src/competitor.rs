@@ -45,7 +45,7 @@ pub enum Action {
     Deny,
 }
 
-#[doc = doc_text!()]
+#[doc = concat!("```text\n", doc_text!(), "```")]
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CompetitorMentionsConfig {

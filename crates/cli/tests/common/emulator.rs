@@ -1,22 +1,20 @@
 //! The emulator in the test process, the `chimeflow` binary pointed at it,
-//! and the processor binary.
+//! and the processor binary. The helpers the emulator's own tests use too
+//! (SDK clients, the app instance setup, building and running the real
+//! processor) come from `chimeflow_emulator::test_util`.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use aws_sdk_chimesdkmessaging::Client;
-use aws_sdk_chimesdkmessaging::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_chimesdkmessaging::types::{ChannelMembershipType, ChannelMode, ChannelPrivacy};
+pub use chimeflow_emulator::test_util::FUNCTION_ARN;
+use chimeflow_emulator::test_util::{AppInstance, Killed, messaging_client, processor_command};
 use chimeflow_emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use serde_json::Value;
 
 use super::{Run, root};
-
-/// A Lambda ARN in the emulated account.
-pub const FUNCTION_ARN: &str = "arn:aws:lambda:us-east-1:111122223333:function:chimeflow-processor";
 
 /// An emulator on 127.0.0.1 with an app instance, an admin and a user.
 pub struct Emu {
@@ -43,14 +41,9 @@ impl Emu {
         let emulator = runtime
             .block_on(Emulator::start(config))
             .expect("emulator starts");
-        let app = emulator.create_app_instance("test");
-        let admin = emulator
-            .create_app_instance_user(&app, "admin", "Admin")
-            .unwrap();
-        emulator.create_app_instance_admin(&app, &admin).unwrap();
-        let user = emulator
-            .create_app_instance_user(&app, "user", "User")
-            .unwrap();
+        let instance = AppInstance::create(&emulator, "test").unwrap();
+        let user = instance.user(&emulator, "user", "User").unwrap();
+        let AppInstance { arn: app, admin } = instance;
         Self {
             runtime,
             emulator: Some(emulator),
@@ -70,13 +63,7 @@ impl Emu {
 
     /// An SDK client for setup steps the CLI has no command for.
     pub fn client(&self) -> Client {
-        let config = aws_sdk_chimesdkmessaging::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(self.emulator().region().to_owned()))
-            .endpoint_url(self.endpoint())
-            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
-            .build();
-        Client::from_conf(config)
+        messaging_client(self.emulator())
     }
 
     /// Runs a future on the emulator's runtime.
@@ -218,68 +205,11 @@ pub fn clean(mut command: Command) -> Command {
     command
 }
 
-/// The `processor` binary beside `chimeflow`, built once per test run
-/// (`cargo test --workspace` builds it; `cargo test -p chimeflow-cli` does not).
-pub fn processor_binary() -> &'static Path {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_BIN_EXE_chimeflow")).parent().unwrap();
-        let path = dir.join(format!("processor{}", std::env::consts::EXE_SUFFIX));
-        // Build with the profile of the binary under test: target/<dir>/.
-        let profile = match dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") | None => "dev",
-            Some("release") => "release",
-            Some(other) => other,
-        };
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "chimeflow-processor",
-                "--bin",
-                "processor",
-            ])
-            .args(["--profile", profile])
-            .current_dir(root())
-            .status()
-            .expect("cargo runs");
-        assert!(
-            status.success(),
-            "cargo build -p chimeflow-processor failed"
-        );
-        assert!(path.is_file(), "no processor at {}", path.display());
-        path
-    })
-}
-
 /// The real processor, as `chimeflow local` runs it, against `emu`.
 pub fn spawn_processor(emu: &Emu) -> Child {
-    clean(Command::new(processor_binary()))
-        .env("AWS_LAMBDA_RUNTIME_API", emu.emulator().runtime_api())
-        .env("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING", emu.endpoint())
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_LAMBDA_FUNCTION_NAME", "chimeflow-processor")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+    processor_command(emu.emulator())
         .spawn()
         .expect("the processor starts")
-}
-
-/// A child killed when dropped (a failed assertion must not leak it).
-pub struct Killed(pub Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// `chimeflow local ARGS`, running: its first stdout line, parsed.

@@ -8,10 +8,12 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::app_instances::app_instance;
-use super::{Input, compact, page};
+use super::input::Input;
+use super::paging::page;
 use crate::error::ApiError;
 use crate::shared::Shared;
 use crate::state::{State, User};
+use crate::wire::compact;
 
 fn user<'s>(state: &'s State, arn: &str) -> Result<&'s User, ApiError> {
     state

@@ -8,10 +8,13 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{Input, compact, identity, page};
+use super::input::Input;
+use super::paging::page;
 use crate::error::ApiError;
 use crate::shared::Shared;
 use crate::state::{AppInstance, State};
+use crate::wire::compact;
+use crate::wire::user_identity;
 
 /// The app instance `arn`, or BadRequest naming the member.
 pub(super) fn app_instance<'s>(state: &'s State, arn: &str) -> Result<&'s AppInstance, ApiError> {
@@ -87,7 +90,7 @@ pub(super) fn list_admins(shared: &Arc<Shared>, input: &Input) -> Result<Value, 
     let admins: Vec<Value> = instance
         .admins
         .iter()
-        .map(|user| json!({"Admin": identity(&state, user)}))
+        .map(|user| json!({"Admin": user_identity(&state, user)}))
         .collect();
     let (admins, next) = page(admins, input)?;
     Ok(compact(json!({

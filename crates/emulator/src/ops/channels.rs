@@ -8,13 +8,15 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{
-    Input, bearer, channel, compact, identity, is_admin, is_moderator, page, require_member,
-};
+use super::access::{bearer, channel, is_admin, is_moderator, require_member};
+use super::input::Input;
+use super::paging::page;
 use crate::error::ApiError;
 use crate::ids;
 use crate::shared::Shared;
 use crate::state::{Channel, State};
+use crate::wire::compact;
+use crate::wire::user_identity;
 
 fn arns(input: &Input, name: &str) -> Vec<String> {
     input
@@ -115,7 +117,7 @@ pub(super) fn describe(shared: &Arc<Shared>, input: &Input) -> Result<Value, Api
         "Mode": channel.mode,
         "Privacy": channel.privacy,
         "Metadata": channel.metadata,
-        "CreatedBy": identity(&state, &channel.created_by),
+        "CreatedBy": user_identity(&state, &channel.created_by),
         "CreatedTimestamp": channel.created,
         "LastMessageTimestamp": channel.last_message,
         "LastUpdatedTimestamp": channel.updated,
@@ -146,7 +148,7 @@ pub(super) fn create_membership(shared: &Arc<Shared>, input: &Input) -> Result<V
                 "MemberArn is not an AppInstanceUser of the channel's app instance",
             ));
         }
-        let answer = json!({"ChannelArn": channel_arn, "Member": identity(&state, member)});
+        let answer = json!({"ChannelArn": channel_arn, "Member": user_identity(&state, member)});
         let hidden = input.str("Type") == Some("HIDDEN");
         if let Some(channel) = state.channels.get_mut(channel_arn) {
             channel.members.insert(member.to_owned());
@@ -247,7 +249,7 @@ pub(super) fn list_memberships(shared: &Arc<Shared>, input: &Input) -> Result<Va
         .members
         .iter()
         .filter(|m| channel.hidden.contains(*m) == hidden)
-        .map(|m| json!({"Member": identity(&state, m)}))
+        .map(|m| json!({"Member": user_identity(&state, m)}))
         .collect();
     let (members, next) = page(members, input)?;
     Ok(compact(json!({

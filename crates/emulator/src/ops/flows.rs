@@ -7,11 +7,14 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{Input, bearer, channel, compact, is_moderator, page};
+use super::access::{bearer, channel, is_moderator};
+use super::input::Input;
+use super::paging::page;
 use crate::error::ApiError;
 use crate::ids;
 use crate::shared::Shared;
 use crate::state::{Flow, State};
+use crate::wire::compact;
 
 fn flow<'s>(state: &'s State, arn: &str) -> Result<&'s Flow, ApiError> {
     state

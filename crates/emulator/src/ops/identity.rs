@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::Input;
+use super::input::Input;
 use crate::error::ApiError;
 use crate::ids;
 use crate::shared::Shared;
@@ -142,7 +142,7 @@ pub(super) fn create_app_instance_admin_op(
     create_app_instance_admin(shared, app_instance, user)?;
     let state = shared.state();
     Ok(json!({
-        "AppInstanceAdmin": super::identity(&state, user),
+        "AppInstanceAdmin": crate::wire::user_identity(&state, user),
         "AppInstanceArn": app_instance,
     }))
 }

@@ -7,14 +7,17 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{
-    Input, bearer, channel, compact, identity, is_moderator, page, require_member, require_reader,
-};
+use super::access::{bearer, channel, is_moderator, require_member, require_reader};
+use super::input::Input;
+use super::paging::page;
 use crate::error::ApiError;
-use crate::flow::{self, Job};
+use crate::flow;
 use crate::ids;
+use crate::invocations::Job;
 use crate::shared::Shared;
 use crate::state::{CallbackTarget, Edit, Message, State};
+use crate::wire::compact;
+use crate::wire::user_identity;
 
 /// The send-time size limits, which the service model lacks and the
 /// SendChannelMessage API reference states
@@ -234,7 +237,7 @@ fn full(state: &State, channel_arn: &str, m: &Message) -> Value {
         "CreatedTimestamp": m.created,
         "LastEditedTimestamp": m.edited,
         "LastUpdatedTimestamp": m.updated,
-        "Sender": identity(state, &m.sender),
+        "Sender": user_identity(state, &m.sender),
         "Redacted": m.redacted,
         "Persistence": m.persistence,
         "Status": status(m),

@@ -1,52 +1,27 @@
-//! The implemented operations, one file per area, and what they share:
-//! typed access to a validated input, bearer and channel checks, paging.
+//! The implemented operations, one file per area, and the dispatch from an
+//! operation name to its implementation. What the operations share sits in
+//! files below them (`input`, `access`, `paging`, and `crate::wire`), never
+//! here: an operation file imports nothing from this dispatcher.
 
+mod access;
 mod app_instance_users;
 mod app_instances;
 mod callback;
 mod channels;
 mod flows;
 pub mod identity;
+mod input;
 mod messages;
+mod paging;
 mod tags;
 
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use self::input::Input;
 use crate::error::ApiError;
 use crate::shared::Shared;
-use crate::state::{Channel, State, User};
-
-/// A validated operation input.
-pub struct Input(pub Map<String, Value>);
-
-impl Input {
-    /// A string member.
-    pub fn str(&self, name: &str) -> Option<&str> {
-        self.0.get(name).and_then(Value::as_str)
-    }
-
-    /// A required string member (the model check guarantees it).
-    pub fn req(&self, name: &str) -> &str {
-        self.str(name).unwrap_or_default()
-    }
-
-    /// Any member.
-    pub fn value(&self, name: &str) -> Option<&Value> {
-        self.0.get(name)
-    }
-
-    /// An integer member.
-    pub fn int(&self, name: &str) -> Option<i64> {
-        self.0.get(name).and_then(Value::as_i64)
-    }
-
-    /// A number (timestamp) member.
-    pub fn number(&self, name: &str) -> Option<f64> {
-        self.0.get(name).and_then(Value::as_f64)
-    }
-}
 
 /// Runs operation `name` with a validated input; the JSON body to answer,
 /// or an error the operation models (see [`modelled`]).
@@ -59,7 +34,7 @@ pub fn call(
 }
 
 fn run(shared: &Arc<Shared>, name: &str, input: Map<String, Value>) -> Result<Value, ApiError> {
-    let input = Input(input);
+    let input = Input::new(name, input);
     match name {
         "CreateAppInstance" => identity::create_app_instance_op(shared, &input),
         "CreateAppInstanceUser" => identity::create_app_instance_user_op(shared, &input),
@@ -128,101 +103,6 @@ pub fn modelled(name: &str, error: ApiError) -> ApiError {
         ApiError::forbidden(error.message)
     } else {
         ApiError::service_failure()
-    }
-}
-
-/// The AppInstanceUser in `x-amz-chime-bearer`; Forbidden when it is not one.
-pub fn bearer<'s>(state: &'s State, input: &Input) -> Result<&'s User, ApiError> {
-    state.users.get(input.req("ChimeBearer")).ok_or_else(|| {
-        ApiError::forbidden("the x-amz-chime-bearer is not an existing AppInstanceUser")
-    })
-}
-
-/// The channel `arn`; NotFound when there is none.
-pub fn channel<'s>(state: &'s State, arn: &str) -> Result<&'s Channel, ApiError> {
-    state
-        .channels
-        .get(arn)
-        .ok_or_else(|| ApiError::not_found("the channel does not exist"))
-}
-
-/// Whether `user` is an AppInstanceAdmin of `app_instance`.
-pub fn is_admin(state: &State, app_instance: &str, user: &str) -> bool {
-    state
-        .app_instances
-        .get(app_instance)
-        .is_some_and(|a| a.admins.contains(user))
-}
-
-/// Whether `user` moderates `channel` or administers its app instance.
-pub fn is_moderator(state: &State, channel: &Channel, user: &str) -> bool {
-    channel.moderators.contains(user) || is_admin(state, &channel.app_instance_arn, user)
-}
-
-/// Members, moderators and admins may read and write a channel.
-pub fn require_member(state: &State, channel: &Channel, user: &str) -> Result<(), ApiError> {
-    if channel.members.contains(user) || is_moderator(state, channel, user) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "the bearer is not a member of the channel",
-        ))
-    }
-}
-
-/// Who may read a channel's messages: on a PUBLIC channel any user of its
-/// app instance (the model: for public channels "you don't need to be a
-/// member to list messages"), on a PRIVATE one members, moderators and
-/// admins.
-pub fn require_reader(state: &State, channel: &Channel, user: &User) -> Result<(), ApiError> {
-    if channel.privacy == "PUBLIC" {
-        if user.app_instance_arn == channel.app_instance_arn {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden(
-                "the bearer belongs to another app instance",
-            ))
-        }
-    } else {
-        require_member(state, channel, &user.arn)
-    }
-}
-
-/// One page of `items`: `MaxResults` (default and at most 50) from the
-/// offset in `NextToken`, and the token of the next page.
-pub fn page<T>(items: Vec<T>, input: &Input) -> Result<(Vec<T>, Option<String>), ApiError> {
-    let max = input.int("MaxResults").unwrap_or(50).clamp(1, 50) as usize;
-    let start = match input.str("NextToken") {
-        None | Some("") => 0,
-        Some(token) => token
-            .strip_prefix("cfe1-")
-            .and_then(|n| n.parse::<usize>().ok())
-            .filter(|n| *n <= items.len())
-            .ok_or_else(|| ApiError::bad_request("NextToken is not a token this service issued"))?,
-    };
-    let end = (start + max).min(items.len());
-    let next = (end < items.len()).then(|| format!("cfe1-{end}"));
-    let page = items.into_iter().skip(start).take(end - start).collect();
-    Ok((page, next))
-}
-
-/// `{"Arn","Name"}` of a user (Name null when unknown).
-pub fn identity(state: &State, arn: &str) -> Value {
-    let name = state.users.get(arn).map(|u| u.name.clone());
-    serde_json::json!({"Arn": arn, "Name": name})
-}
-
-/// Removes null members, as the service leaves absent fields out.
-pub fn compact(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, compact(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(compact).collect()),
-        other => other,
     }
 }
 

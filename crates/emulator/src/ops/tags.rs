@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::Input;
+use super::input::Input;
 use crate::error::ApiError;
 use crate::shared::Shared;
 use crate::state::State;

@@ -1,11 +1,10 @@
-//! Shared test helpers: an emulator with an app instance, users and a
-//! channel; an SDK client against it; a minimal Runtime API client for
-//! test-local processors; the real `processor` binary.
+//! This suite's test helpers: an emulator with an app instance, users and
+//! a channel; a minimal Runtime API client for test-local processors. What
+//! the CLI's tests need too (SDK clients, the app instance setup, the real
+//! `processor` binary) is in `chimeflow_emulator::test_util`.
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use aws_sdk_chimesdkmessaging as chime;
@@ -14,47 +13,10 @@ use chime::types::{
     LambdaConfiguration, Processor, ProcessorConfiguration,
 };
 pub use chimeflow_emulator::EmulatorConfig;
+use chimeflow_emulator::test_util::AppInstance;
+pub use chimeflow_emulator::test_util::{FUNCTION_ARN as FUNCTION, messaging_client as client};
 use chimeflow_emulator::{Emulator, RunningEmulator};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// A Lambda ARN that passes the model's pattern.
-pub const FUNCTION: &str = "arn:aws:lambda:us-east-1:111122223333:function:chimeflow-processor";
-
-/// An SDK client for the emulator, with fake static credentials.
-pub fn client(emulator: &RunningEmulator) -> chime::Client {
-    let config = chime::Config::builder()
-        .behavior_version(chime::config::BehaviorVersion::latest())
-        .region(chime::config::Region::new(emulator.region().to_owned()))
-        .endpoint_url(emulator.endpoint())
-        .credentials_provider(chime::config::Credentials::new(
-            "AKIAIOSFODNN7EXAMPLE",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-            None,
-            None,
-            "tests",
-        ))
-        .build();
-    chime::Client::from_conf(config)
-}
-
-/// A chime-sdk-identity SDK client for the emulator (same endpoint, same
-/// fake credentials).
-pub fn identity_client(emulator: &RunningEmulator) -> aws_sdk_chimesdkidentity::Client {
-    use aws_sdk_chimesdkidentity::config;
-    let config = aws_sdk_chimesdkidentity::Config::builder()
-        .behavior_version(config::BehaviorVersion::latest())
-        .region(config::Region::new(emulator.region().to_owned()))
-        .endpoint_url(emulator.endpoint())
-        .credentials_provider(config::Credentials::new(
-            "AKIAIOSFODNN7EXAMPLE",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-            None,
-            None,
-            "tests",
-        ))
-        .build();
-    aws_sdk_chimesdkidentity::Client::from_conf(config)
-}
 
 /// An emulator with an app instance, an admin, two users and a channel
 /// created by `alice` (who moderates it); `bob` is a member.
@@ -82,20 +44,11 @@ impl World {
     pub async fn start(config: EmulatorConfig) -> Self {
         let emulator = Emulator::start(config).await.expect("emulator starts");
         let client = client(&emulator);
-        let app = emulator.create_app_instance("tests");
-        let admin = emulator
-            .create_app_instance_user(&app, "admin", "Admin")
-            .unwrap();
-        emulator.create_app_instance_admin(&app, &admin).unwrap();
-        let alice = emulator
-            .create_app_instance_user(&app, "alice", "Alice")
-            .unwrap();
-        let bob = emulator
-            .create_app_instance_user(&app, "bob", "Bob")
-            .unwrap();
-        let carol = emulator
-            .create_app_instance_user(&app, "carol", "Carol")
-            .unwrap();
+        let instance = AppInstance::create(&emulator, "tests").unwrap();
+        let alice = instance.user(&emulator, "alice", "Alice").unwrap();
+        let bob = instance.user(&emulator, "bob", "Bob").unwrap();
+        let carol = instance.user(&emulator, "carol", "Carol").unwrap();
+        let AppInstance { arn: app, admin } = instance;
         let channel = client
             .create_channel()
             .app_instance_arn(&app)
@@ -314,46 +267,4 @@ pub async fn next_invocation(runtime_api: &str) -> (String, serde_json::Value, H
         .to_owned();
     let event = response.json();
     (id, event, response)
-}
-
-/// The real `processor` binary of crates/processor, built (once per test
-/// binary) with the cargo that runs the tests, in the same target folder
-/// and with the same profile as the test binary (`cargo test --release`
-/// runs a release processor, never a stale dev one). The CLI's tests have
-/// the same helper (crates/cli/tests/common/emulator.rs).
-pub fn processor_binary() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            // target/<profile dir>/deps/<test binary>
-            let deps = std::env::current_exe().unwrap();
-            let dir = deps.parent().unwrap().parent().unwrap().to_owned();
-            let profile = match dir.file_name().and_then(|n| n.to_str()) {
-                Some("debug") | None => "dev",
-                Some("release") => "release",
-                Some(other) => other,
-            }
-            .to_owned();
-            let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let status = std::process::Command::new(cargo)
-                .args([
-                    "build",
-                    "--quiet",
-                    "-p",
-                    "chimeflow-processor",
-                    "--bin",
-                    "processor",
-                ])
-                .args(["--profile", &profile])
-                .arg("--manifest-path")
-                .arg(&manifest)
-                .status()
-                .expect("cargo runs");
-            assert!(status.success(), "building the processor failed");
-            let binary = dir.join(format!("processor{}", std::env::consts::EXE_SUFFIX));
-            assert!(binary.exists(), "{} missing", binary.display());
-            binary
-        })
-        .clone()
 }

@@ -110,7 +110,7 @@ pub enum LinksAction {
 /// The finding category.
 pub const CATEGORY: &str = "URL";
 
-#[doc = doc_text!()]
+#[doc = concat!("```text\n", doc_text!(), "```")]
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinksConfig {

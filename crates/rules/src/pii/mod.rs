@@ -214,7 +214,7 @@ pub struct EntityOverride {
     pub style: Option<RedactStyle>,
 }
 
-#[doc = doc_text!()]
+#[doc = concat!("```text\n", doc_text!(), "```")]
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PiiConfig {

@@ -119,7 +119,7 @@ fn general() -> Category {
     Category::General
 }
 
-#[doc = doc_text!()]
+#[doc = concat!("```text\n", doc_text!(), "```")]
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProfanityConfig {
