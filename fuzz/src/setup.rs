@@ -8,7 +8,7 @@
 use std::sync::OnceLock;
 
 use chimeflow_core::{OnError, Processor, ProcessorEvent};
-use chimeflow_rules::{Config, ConfigSource, Registry};
+use chimeflow_host::{Config, ConfigSource};
 use chimeflow_test::{EventBuilder, invariants};
 
 /// The indented block under "Example" in a rule's doc text.
@@ -45,7 +45,7 @@ pub const VARIANTS: &[&str] = &[
 pub fn rule_processors() -> &'static [(String, Processor)] {
     static PROCESSORS: OnceLock<Vec<(String, Processor)>> = OnceLock::new();
     PROCESSORS.get_or_init(|| {
-        let registry = Registry::builtin();
+        let registry = chimeflow_rules::registry();
         let mut configs: Vec<(String, String)> = registry
             .entries()
             .iter()
@@ -78,7 +78,7 @@ pub fn rule_processors() -> &'static [(String, Processor)] {
 pub fn pipeline_processors() -> &'static [Processor] {
     static PROCESSORS: OnceLock<Vec<Processor>> = OnceLock::new();
     PROCESSORS.get_or_init(|| {
-        let registry = Registry::builtin();
+        let registry = chimeflow_rules::registry();
         let order = [
             "pii",
             "keyword",
@@ -105,7 +105,7 @@ pub fn pipeline_processors() -> &'static [Processor] {
                 .into_processor()
         };
         vec![
-            Config::embedded()
+            chimeflow_rules::load_default()
                 .expect("the embedded config")
                 .into_processor(),
             all_rules("deny"),
@@ -213,7 +213,7 @@ pub fn config_error_leaks(text: &str, shown: &str) -> bool {
             name: "canary.toml".into(),
             text: canaried,
         };
-        if let Err(again) = Config::parse(&source, &Registry::builtin())
+        if let Err(again) = Config::parse(&source, &chimeflow_rules::registry())
             && again.to_string().contains(&canary)
         {
             return true;
@@ -272,7 +272,7 @@ pub fn config_target(data: &[u8]) {
         name: CONFIG_FILE.into(),
         text: text.into(),
     };
-    match Config::parse(&source, &Registry::builtin()) {
+    match Config::parse(&source, &chimeflow_rules::registry()) {
         Err(error) => {
             assert_eq!(error.file, CONFIG_FILE, "the error names the file");
             let shown = error.to_string();

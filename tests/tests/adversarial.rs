@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chimeflow_core::{Processor, ProcessorEvent};
-use chimeflow_rules::{Config, ConfigSource, Registry};
+use chimeflow_host::{Config, ConfigSource};
 use chimeflow_test::invariants;
 
 fn corpus_dir() -> PathBuf {
@@ -99,7 +99,7 @@ fn example(doc: &str) -> String {
 }
 
 fn processors() -> Vec<(&'static str, Processor)> {
-    let registry = Registry::builtin();
+    let registry = chimeflow_rules::registry();
     let mut all = String::new();
     for type_name in [
         "pii",
@@ -123,7 +123,10 @@ fn processors() -> Vec<(&'static str, Processor)> {
     )
     .unwrap();
     vec![
-        ("default", Config::embedded().unwrap().into_processor()),
+        (
+            "default",
+            chimeflow_rules::load_default().unwrap().into_processor(),
+        ),
         ("every rule", all.into_processor()),
     ]
 }

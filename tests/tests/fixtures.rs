@@ -84,9 +84,7 @@ fn edits_are_recognised() {
 
 #[test]
 fn every_fixture_answers_within_the_limits() {
-    let processor = chimeflow_rules::Config::embedded()
-        .unwrap()
-        .into_processor();
+    let processor = chimeflow_rules::load_default().unwrap().into_processor();
     for (name, bytes) in fixtures() {
         let event = ProcessorEvent::from_slice(&bytes).unwrap();
         let outcome = processor.process(&event).unwrap();
@@ -97,9 +95,7 @@ fn every_fixture_answers_within_the_limits() {
 
 #[test]
 fn odd_shapes_are_set_aside_and_the_message_still_moderated() {
-    let processor = chimeflow_rules::Config::embedded()
-        .unwrap()
-        .into_processor();
+    let processor = chimeflow_rules::load_default().unwrap().into_processor();
     let bytes = fixtures()
         .into_iter()
         .find(|(name, _)| name == "odd-shapes.json")

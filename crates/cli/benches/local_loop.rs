@@ -3,7 +3,7 @@
 //! ChannelFlowCallback (real SDK) → SENT.
 //!
 //! ```text
-//! cargo build -p chimeflow-deploy --bin processor
+//! cargo build -p chimeflow-processor --bin processor
 //! cargo bench -p chimeflow-cli --bench local_loop --profile dev -- --messages 500 --concurrency 16
 //! ```
 //! (`cargo bench` without `--profile dev` builds in release: then build the
@@ -79,7 +79,7 @@ fn processor_path(options: &Options) -> PathBuf {
         .join(format!("processor{}", std::env::consts::EXE_SUFFIX));
     assert!(
         path.is_file(),
-        "no processor at {}: run `cargo build -p chimeflow-deploy --bin processor` \
+        "no processor at {}: run `cargo build -p chimeflow-processor --bin processor` \
          (with --release for a release bench), or pass --processor PATH",
         path.display()
     );

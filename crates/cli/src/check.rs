@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chimeflow_rules::Config;
 use clap::Args;
 
 use crate::failure::Failure;
@@ -22,7 +21,7 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode, Failure> {
-    let config = Config::load(args.config.as_deref())?;
+    let config = chimeflow_rules::load(args.config.as_deref())?;
     let ids = config.rule_ids();
     println!(
         "{}: ok, {} rule{} ({}), on_error = {}",

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chimeflow_rules::ConfigError;
+use chimeflow_host::ConfigError;
 
 /// A failure that ends the command with exit code 2: a bad configuration,
 /// an unreadable input, an unknown rule.

@@ -371,7 +371,7 @@ fn processor_command(args: &LocalArgs) -> Result<Vec<String>, Failure> {
     match beside {
         Some(path) if path.is_file() => Ok(vec![path.display().to_string()]),
         Some(path) => Err(Failure::Usage(format!(
-            "no processor binary at {}: build it with `cargo build -p chimeflow-deploy --bin processor` \
+            "no processor binary at {}: build it with `cargo build -p chimeflow-processor --bin processor` \
              (it lands next to chimeflow), or pass --processor CMD",
             path.display()
         ))),

@@ -9,7 +9,9 @@ use crate::failure::Failure;
 
 /// Scaffold a processor project with a custom rule.
 ///
-/// Creates PATH with a Cargo project on the chimeflow crates: a processor
+/// Creates PATH with a Cargo project on the chimeflow crates from crates.io
+/// (`chimeflow-core = "0.1"`, ...; --chimeflow-path DIR depends on a
+/// chimeflow checkout by path instead, to work on chimeflow itself): a processor
 /// binary (src/main.rs) that registers a custom rule stub (src/rule.rs, with
 /// table and conformance tests) next to the built-ins, rules/chimeflow.toml
 /// (embedded at build time), template.yaml for `sam build && sam deploy`,
@@ -27,14 +29,11 @@ pub struct NewArgs {
     #[arg(long)]
     pub name: Option<String>,
 
-    /// The chimeflow checkout to depend on [default: the one this binary was built from].
+    /// Depend on the chimeflow crates of this checkout by path [default: the published
+    /// crates, by version].
     #[arg(long, value_name = "DIR")]
     pub chimeflow_path: Option<PathBuf>,
 }
-
-/// The chimeflow checkout this binary was built from: the default source of
-/// the chimeflow crates for a scaffold until they are published.
-const BUILT_FROM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 /// The files of a scaffold: (path, template).
 const FILES: &[(&str, &str)] = &[
@@ -46,8 +45,11 @@ const FILES: &[(&str, &str)] = &[
         "rules/chimeflow.toml",
         include_str!("scaffold/chimeflow.toml.in"),
     ),
-    ("template.yaml", include_str!("../../../template.yaml")),
-    ("env.json", include_str!("../../../env.json")),
+    // The repository's own template.yaml and env.json, with SAM building the
+    // scaffold's crate (CodeUri: .); tests/scaffold_templates.rs keeps them
+    // in step.
+    ("template.yaml", include_str!("scaffold/template.yaml.in")),
+    ("env.json", include_str!("scaffold/env.json.in")),
     (
         "events/message.json",
         include_str!("scaffold/message.json.in"),
@@ -81,7 +83,10 @@ pub fn run(args: &NewArgs) -> Result<ExitCode, Failure> {
             directory.display()
         )));
     }
-    let chimeflow = chimeflow_path(args.chimeflow_path.as_deref())?;
+    let chimeflow = match &args.chimeflow_path {
+        Some(path) => Chimeflow::Checkout(checkout(path)?),
+        None => Chimeflow::Published(published_version()),
+    };
     for (path, template) in FILES {
         let text = render(template, &name, &chimeflow);
         let target = directory.join(path);
@@ -91,9 +96,9 @@ pub fn run(args: &NewArgs) -> Result<ExitCode, Failure> {
         std::fs::write(&target, text).map_err(|error| write_failure(&target, error))?;
     }
     println!(
-        "created {} ({name}), using chimeflow from {}",
+        "created {} ({name}), using {}",
         directory.display(),
-        chimeflow.display()
+        chimeflow.describe()
     );
     println!("next: cd {} && cargo test", directory.display());
     Ok(ExitCode::SUCCESS)
@@ -119,9 +124,51 @@ fn check_name(name: &str) -> Result<(), Failure> {
     }
 }
 
-fn chimeflow_path(given: Option<&Path>) -> Result<PathBuf, Failure> {
-    let path = given.map_or_else(|| PathBuf::from(BUILT_FROM), Path::to_path_buf);
-    let path = path.canonicalize().map_err(|_| missing(&path))?;
+/// Where a scaffold's chimeflow crates come from.
+enum Chimeflow {
+    /// The published crates, by version requirement (`0.1`).
+    Published(String),
+    /// A chimeflow checkout, by path (`--chimeflow-path`).
+    Checkout(PathBuf),
+}
+
+impl Chimeflow {
+    /// The dependency of the crate in `crates/<folder>` (`chimeflow-<...>`).
+    fn dependency(&self, folder: &str) -> String {
+        match self {
+            Self::Published(version) => format!("\"{version}\""),
+            Self::Checkout(root) => format!(
+                "{{ path = \"{}\" }}",
+                root.join("crates").join(folder).display()
+            ),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Self::Published(version) => format!("the chimeflow crates {version} from crates.io"),
+            Self::Checkout(root) => format!("chimeflow from {}", root.display()),
+        }
+    }
+}
+
+/// The version requirement of the chimeflow crates this command belongs to
+/// (they are released together): `0.1` for 0.1.x, `1` for 1.x.
+fn published_version() -> String {
+    requirement(env!("CARGO_PKG_VERSION"))
+}
+
+fn requirement(version: &str) -> String {
+    let mut parts = version.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("0"), Some(minor)) => format!("0.{minor}"),
+        (Some(major), _) => major.to_owned(),
+        _ => version.to_owned(),
+    }
+}
+
+fn checkout(given: &Path) -> Result<PathBuf, Failure> {
+    let path = given.canonicalize().map_err(|_| missing(given))?;
     if !path.join("crates/core/Cargo.toml").exists() {
         return Err(missing(&path));
     }
@@ -130,24 +177,18 @@ fn chimeflow_path(given: Option<&Path>) -> Result<PathBuf, Failure> {
 
 fn missing(path: &Path) -> Failure {
     Failure::Usage(format!(
-        "no chimeflow checkout at {}: pass --chimeflow-path with the path of one",
+        "no chimeflow checkout at {}: --chimeflow-path takes the root of a chimeflow repository",
         path.display()
     ))
 }
 
-fn render(template: &str, name: &str, chimeflow: &Path) -> String {
-    let dep = |folder: &str| {
-        format!(
-            "{{ path = \"{}\" }}",
-            chimeflow.join("crates").join(folder).display()
-        )
-    };
+fn render(template: &str, name: &str, chimeflow: &Chimeflow) -> String {
+    let dep = |folder: &str| chimeflow.dependency(folder);
     template
-        // The root template builds crates/deploy; a scaffold is one crate.
-        .replace("CodeUri: crates/deploy", "CodeUri: .")
         .replace("{{name}}", name)
         .replace("{{crate}}", &name.replace('-', "_"))
         .replace("{{dep core}}", &dep("core"))
+        .replace("{{dep host}}", &dep("host"))
         .replace("{{dep rules}}", &dep("rules"))
         .replace("{{dep runtime}}", &dep("runtime"))
         .replace("{{dep testkit}}", &dep("testkit"))
@@ -169,9 +210,41 @@ mod tests {
 
     #[test]
     fn templates_leave_no_placeholder() {
-        for (path, template) in FILES {
-            let text = render(template, "my-processor", Path::new("/opt/chimeflow"));
-            assert!(!text.contains("{{"), "{path} keeps a placeholder");
+        for chimeflow in [
+            Chimeflow::Published("0.1".into()),
+            Chimeflow::Checkout("/opt/chimeflow".into()),
+        ] {
+            for (path, template) in FILES {
+                let text = render(template, "my-processor", &chimeflow);
+                assert!(!text.contains("{{"), "{path} keeps a placeholder");
+            }
         }
+    }
+
+    #[test]
+    fn dependencies_by_version_or_by_path() {
+        let manifest = FILES[0].1;
+        let published = render(manifest, "x", &Chimeflow::Published("0.1".into()));
+        assert!(
+            published.contains("chimeflow-core = \"0.1\"\n"),
+            "{published}"
+        );
+        assert!(
+            published.contains("chimeflow-test = \"0.1\"\n"),
+            "{published}"
+        );
+        let checkout = render(manifest, "x", &Chimeflow::Checkout("/opt/cf".into()));
+        assert!(
+            checkout.contains("chimeflow-rules = { path = \"/opt/cf/crates/rules\" }"),
+            "{checkout}"
+        );
+    }
+
+    #[test]
+    fn the_version_requirement_is_the_compatible_range() {
+        assert_eq!(requirement("0.1.0"), "0.1");
+        assert_eq!(requirement("0.12.3"), "0.12");
+        assert_eq!(requirement("1.4.2"), "1");
+        assert_eq!(requirement(env!("CARGO_PKG_VERSION")), published_version());
     }
 }

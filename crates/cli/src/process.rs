@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chimeflow_core::{Processor, ProcessorEvent};
-use chimeflow_rules::Config;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -95,7 +94,7 @@ struct ErrorLine<'a> {
 }
 
 pub fn run(args: &ProcessArgs) -> Result<ExitCode, Failure> {
-    let processor = Config::load(args.config.as_deref())?.into_processor();
+    let processor = chimeflow_rules::load(args.config.as_deref())?.into_processor();
     let paths = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {

@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use chimeflow_rules::Registry;
 use clap::Args;
 
 use crate::failure::Failure;
@@ -21,7 +20,7 @@ pub struct RulesArgs {
 }
 
 pub fn run(args: &RulesArgs) -> Result<ExitCode, Failure> {
-    let registry = Registry::builtin();
+    let registry = chimeflow_rules::registry();
     match &args.id {
         None => {
             let width = registry

@@ -316,7 +316,7 @@ fn local_usage_errors_exit_2() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("cargo build -p chimeflow-deploy --bin processor"),
+        stderr.contains("cargo build -p chimeflow-processor --bin processor"),
         "{stderr}"
     );
     assert!(stderr.contains("--processor"), "{stderr}");

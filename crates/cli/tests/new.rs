@@ -92,3 +92,28 @@ fn it_refuses_what_it_should() {
     }
     assert!(!dir.path().join("9lives").exists());
 }
+
+#[test]
+fn by_default_it_depends_on_the_published_crates() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("chat-guard");
+    let run = chimeflow(&["new", target.to_str().unwrap()], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("from crates.io"), "{}", run.stdout);
+    let manifest = std::fs::read_to_string(target.join("Cargo.toml")).unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    let requirement = version.rsplit_once('.').unwrap().0;
+    for package in [
+        "chimeflow-core",
+        "chimeflow-host",
+        "chimeflow-rules",
+        "chimeflow-runtime",
+        "chimeflow-test",
+    ] {
+        assert!(
+            manifest.contains(&format!("{package} = \"{requirement}\"\n")),
+            "{package} by version:\n{manifest}"
+        );
+    }
+    assert!(!manifest.contains("{ path ="), "{manifest}");
+}

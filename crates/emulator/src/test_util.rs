@@ -13,7 +13,7 @@ use crate::error::EmulatorError;
 
 /// The workspace package that builds the processor binary. The one place
 /// that names it: a rename of the package is a change of this line.
-pub const PROCESSOR_PACKAGE: &str = "chimeflow-deploy";
+pub const PROCESSOR_PACKAGE: &str = "chimeflow-processor";
 
 /// The processor binary's name (`cargo build --bin processor`, the file
 /// SAM deploys as `bootstrap`).

@@ -1,4 +1,4 @@
-//! The full loop with the real `processor` binary of crates/deploy, unmodified:
+//! The full loop with the real `processor` binary of crates/processor, unmodified:
 //! AWS_LAMBDA_RUNTIME_API points at the emulator's Runtime API and
 //! AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING at its API. The default
 //! configuration (rules/chimeflow.toml) redacts PII and denies

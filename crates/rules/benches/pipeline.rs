@@ -16,7 +16,7 @@
 use std::hint::black_box;
 
 use chimeflow_core::{ChannelMessage, Findings, Message, ProcessorEvent, Rule};
-use chimeflow_rules::{Config, ConfigSource, Registry};
+use chimeflow_host::{Config, ConfigSource};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 const CLEAN: &[&str] = &[
@@ -104,7 +104,7 @@ fn rules(text: &str) -> Vec<Box<dyn Rule>> {
         name: "<bench>".into(),
         text: text.into(),
     };
-    Config::parse(&source, &Registry::builtin())
+    Config::parse(&source, &chimeflow_rules::registry())
         .expect("the bench configuration builds")
         .into_processor()
         .into_rules()
@@ -127,7 +127,7 @@ fn messages() -> Vec<(&'static str, ProcessorEvent)> {
 }
 
 fn default_pipeline(c: &mut Criterion) {
-    let processor = Config::embedded()
+    let processor = chimeflow_rules::load_default()
         .expect("the embedded configuration builds")
         .into_processor();
     let mut group = c.benchmark_group("pipeline/default");
@@ -142,7 +142,7 @@ fn default_pipeline(c: &mut Criterion) {
 }
 
 fn each_rule(c: &mut Criterion) {
-    let default_text = ConfigSource::embedded().text;
+    let default_text = chimeflow_rules::default_config().text;
     let mut all = rules(&default_text);
     all.extend(rules(OPERATOR_RULES));
     let cases = messages();

@@ -1,12 +1,17 @@
-//! chimeflow-rules: the built-in rules, configuration parsing and the registry.
+//! chimeflow-rules: the built-in rules and chimeflow's default configuration.
 //!
-//! A configuration (`rules/chimeflow.toml`, embedded at build time) is an
-//! ordered list of rules tagged by `type`. [`Config::load`] parses it, looks
-//! each type up in a [`Registry`], builds the rules once, and hands back a
-//! ready [`chimeflow_core::Processor`].
+//! Each rule is a [`chimeflow_core::RuleConfig`] in a module of its own.
+//! [`register_builtins`] adds them all to a [`chimeflow_host::Registry`];
+//! [`default_config`] is the configuration chimeflow ships
+//! (`chimeflow.toml`, embedded at build time), which names them. A processor
+//! composes the two with its own rule types:
 //!
 //! ```
-//! let config = chimeflow_rules::Config::embedded().unwrap();
+//! use chimeflow_host::Config;
+//!
+//! let mut registry = chimeflow_rules::registry();
+//! // registry.register::<MyRuleConfig>();
+//! let config = Config::parse(&chimeflow_rules::default_config(), &registry).unwrap();
 //! let processor = config.into_processor();
 //! assert!(processor.pipeline().len() > 0);
 //! ```
@@ -16,8 +21,7 @@
 //! [rule pages](https://github.com/chimeflow/chimeflow/blob/main/docs/rules/README.md); [configuration](https://github.com/chimeflow/chimeflow/blob/main/docs/configuration.md)
 //! describes the file.
 
-mod config;
-mod registry;
+mod default_config;
 mod text;
 
 pub mod deny_empty;
@@ -29,7 +33,30 @@ pub mod profanity;
 pub mod regex_rule;
 pub mod tag;
 
-pub use config::{
-    CONFIG_ENV, Config, ConfigError, ConfigSource, EMBEDDED_CONFIG, EMBEDDED_CONFIG_NAME,
+pub use default_config::{
+    EMBEDDED_CONFIG, EMBEDDED_CONFIG_NAME, default_config, load, load_default,
 };
-pub use registry::{Registry, RuleEntry};
+
+use chimeflow_host::Registry;
+
+/// Adds every built-in rule type to `registry`, in the order `chimeflow
+/// rules` lists them (a type already there is replaced).
+pub fn register_builtins(registry: &mut Registry) -> &mut Registry {
+    registry
+        .register::<deny_empty::DenyEmptyConfig>()
+        .register::<length::LengthConfig>()
+        .register::<tag::TagConfig>()
+        .register::<pii::PiiConfig>()
+        .register::<keyword::KeywordConfig>()
+        .register::<regex_rule::RegexConfig>()
+        .register::<links::LinksConfig>()
+        .register::<profanity::ProfanityConfig>()
+}
+
+/// A registry with every built-in rule type (and nothing else yet): the
+/// start of a processor's registry.
+pub fn registry() -> Registry {
+    let mut registry = Registry::empty();
+    register_builtins(&mut registry);
+    registry
+}

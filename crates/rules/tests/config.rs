@@ -2,14 +2,14 @@
 //! configuration is refused with the file, line and key.
 
 use chimeflow_core::OnError;
-use chimeflow_rules::{Config, ConfigError, ConfigSource, Registry};
+use chimeflow_host::{Config, ConfigError, ConfigSource};
 
 fn parse(text: &str) -> Result<Config, ConfigError> {
     let source = ConfigSource {
         name: "test.toml".into(),
         text: text.into(),
     };
-    Config::parse(&source, &Registry::builtin())
+    Config::parse(&source, &chimeflow_rules::registry())
 }
 
 fn error(text: &str) -> ConfigError {
@@ -18,7 +18,7 @@ fn error(text: &str) -> ConfigError {
 
 #[test]
 fn the_embedded_default_builds() {
-    let config = Config::embedded().unwrap();
+    let config = chimeflow_rules::load_default().unwrap();
     assert_eq!(config.on_error, OnError::Deny);
     assert!(!config.rule_ids().is_empty());
 }
@@ -144,7 +144,7 @@ fn a_missing_file_is_a_clear_error() {
 
 #[test]
 fn registry_lists_documented_rules() {
-    let registry = Registry::builtin();
+    let registry = chimeflow_rules::registry();
     for entry in registry.entries() {
         assert!(!entry.summary.is_empty());
         for heading in ["What it does", "Options", "Example", "Limitations"] {

@@ -2,7 +2,7 @@
 //! passes the chimeflow-test conformance checks; the examples themselves
 //! are valid configuration.
 
-use chimeflow_rules::{Config, ConfigSource, Registry};
+use chimeflow_host::{Config, ConfigSource};
 
 /// The indented block under "Example" in a rule's doc text.
 fn example(doc: &str) -> String {
@@ -17,7 +17,7 @@ fn example(doc: &str) -> String {
 
 #[test]
 fn every_documented_example_builds_and_conforms() {
-    let registry = Registry::builtin();
+    let registry = chimeflow_rules::registry();
     for entry in registry.entries() {
         let source = ConfigSource {
             name: format!("example of {}", entry.type_name),

@@ -5,7 +5,6 @@
 //! both use.
 
 use chimeflow_core::{Decision, ProcessorEvent};
-use chimeflow_rules::Config;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -68,7 +67,7 @@ proptest! {
         top_value in prop::option::of(json_value()),
         value in json_value(),
     ) {
-        let processor = Config::embedded().unwrap().into_processor();
+        let processor = chimeflow_rules::load_default().unwrap().into_processor();
         let mut event = clean_event();
         event["ChannelMessage"][field] = value;
         if let Some(top_value) = top_value {

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use chimeflow_core::{
     Identity, MessageAttributeValue, OnError, Persistence, Processor, ProcessorEvent,
 };
-use chimeflow_rules::{Config, ConfigSource, Registry};
+use chimeflow_host::{Config, ConfigSource};
 use chimeflow_test::{EventBuilder, invariants};
 use proptest::prelude::*;
 
@@ -35,7 +35,7 @@ fn parse(name: &str, text: String) -> Processor {
         name: name.into(),
         text,
     };
-    Config::parse(&source, &Registry::builtin())
+    Config::parse(&source, &chimeflow_rules::registry())
         .unwrap_or_else(|e| panic!("{e}"))
         .into_processor()
 }
@@ -44,7 +44,7 @@ fn parse(name: &str, text: String) -> Processor {
 fn processors() -> &'static [(String, Processor)] {
     static ALL: OnceLock<Vec<(String, Processor)>> = OnceLock::new();
     ALL.get_or_init(|| {
-        let registry = Registry::builtin();
+        let registry = chimeflow_rules::registry();
         let mut all = Vec::new();
         for entry in registry.entries() {
             let name = format!("example of {}", entry.type_name);
@@ -52,7 +52,7 @@ fn processors() -> &'static [(String, Processor)] {
         }
         all.push((
             "embedded default".into(),
-            Config::embedded().unwrap().into_processor(),
+            chimeflow_rules::load_default().unwrap().into_processor(),
         ));
         let mut every = String::new();
         for type_name in [

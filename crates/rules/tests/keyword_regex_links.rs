@@ -6,10 +6,10 @@
 use chimeflow_core::{
     ChannelMessage, Findings, Message, Rule, RuleConfig, limits::CONTENT_MAX_BYTES,
 };
+use chimeflow_host::{Config, ConfigError, ConfigSource};
 use chimeflow_rules::keyword::{KeywordConfig, MatchAction};
 use chimeflow_rules::links::{LinksAction, LinksConfig, LinksMode};
 use chimeflow_rules::regex_rule::RegexConfig;
-use chimeflow_rules::{Config, ConfigError, ConfigSource, Registry};
 use chimeflow_test::{EventBuilder, run_rule_on};
 use proptest::prelude::*;
 
@@ -18,7 +18,7 @@ fn parse(text: &str) -> Result<Config, ConfigError> {
         name: "test.toml".into(),
         text: text.into(),
     };
-    Config::parse(&source, &Registry::builtin())
+    Config::parse(&source, &chimeflow_rules::registry())
 }
 
 #[test]

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use chimeflow_core::{ChannelMessage, ProcessorEvent};
-use chimeflow_rules::{Config, ConfigSource, Registry};
+use chimeflow_host::{Config, ConfigSource};
 use rustrict::CensorStr;
 
 /// The evaluation set, inside this crate.
@@ -122,7 +122,7 @@ fn profanity_meets_its_targets_and_beats_rustrict() {
         name: "eval.toml".into(),
         text: "[[rules]]\ntype = \"profanity\"\n".into(),
     };
-    let processor = Config::parse(&source, &Registry::builtin())
+    let processor = Config::parse(&source, &chimeflow_rules::registry())
         .unwrap()
         .into_processor();
     let mut ours = Score::default();

@@ -192,11 +192,11 @@ fn the_documented_example_builds() {
         .map(|l| l.strip_prefix("  ").unwrap_or(l))
         .collect::<Vec<_>>()
         .join("\n");
-    let source = chimeflow_rules::ConfigSource {
+    let source = chimeflow_host::ConfigSource {
         name: "example".into(),
         text,
     };
-    let config = chimeflow_rules::Config::parse(&source, &chimeflow_rules::Registry::builtin())
+    let config = chimeflow_host::Config::parse(&source, &chimeflow_rules::registry())
         .unwrap_or_else(|e| panic!("{e}"));
     chimeflow_test::assert_conformance(config.into_processor().into_rules().remove(0));
 }

@@ -6,12 +6,17 @@
 //! inside the invocation's deadline), log one JSON line without message
 //! content, and emit CloudWatch Embedded Metric Format metrics.
 //!
-//! A binary is one line: `chimeflow_runtime::main(Registry::builtin())`.
+//! A binary is one line:
+//! `chimeflow_runtime::main_with_config(chimeflow_rules::registry(), chimeflow_rules::default_config())`.
 //! A custom rule crate registers its rule types in the registry first, or
 //! builds its own [`Processor`] and calls
 //! [`main_with_processor`]. To wrap the handler in `tower` layers of your
 //! own, build it with [`handler`] and serve
 //! [`Handler::into_service`] with `lambda_runtime::run`.
+//!
+//! The runtime depends on the rule host (`chimeflow-host`: the registry and
+//! the configuration loader), not on the built-in rules, so a processor with
+//! only custom rules does not link them.
 //!
 //! Environment:
 //! - `CHIMEFLOW_CONFIG`: a configuration file instead of the embedded one.
@@ -45,25 +50,16 @@ pub use settings::Settings;
 use std::process::ExitCode;
 
 use chimeflow_core::Processor;
-use chimeflow_rules::{Config, Registry};
-
-/// Runs the processor Lambda with the rule types of `registry` and the
-/// embedded chimeflow default configuration (or `$CHIMEFLOW_CONFIG`).
-pub fn main(registry: Registry) -> ExitCode {
-    main_with_config(registry, chimeflow_rules::ConfigSource::embedded())
-}
+use chimeflow_host::{Config, ConfigSource, Registry};
 
 /// Runs the processor Lambda with the rule types of `registry`: loads the
 /// configuration (`$CHIMEFLOW_CONFIG`, else `default_config`, which a custom
 /// processor embeds with `include_str!`), refusing to start, through the
 /// Runtime API's init error, when it is bad; builds the SDK client once; and
 /// serves invocations.
-pub fn main_with_config(
-    registry: Registry,
-    default_config: chimeflow_rules::ConfigSource,
-) -> ExitCode {
+pub fn main_with_config(registry: Registry, default_config: ConfigSource) -> ExitCode {
     block_on(async move {
-        let processor = match chimeflow_rules::ConfigSource::resolve_or(None, default_config)
+        let processor = match ConfigSource::resolve_or(None, default_config)
             .and_then(|source| Config::parse(&source, &registry))
         {
             Ok(config) => config.into_processor(),
@@ -77,12 +73,12 @@ pub fn main_with_config(
 
 /// Runs the processor Lambda with a processor built in code (rules of your
 /// own, no configuration file): the environment's settings apply as with
-/// [`main`] (`CHIMEFLOW_ON_ERROR`, `CHIMEFLOW_DRY_RUN`, the endpoint).
+/// [`main_with_config`] (`CHIMEFLOW_ON_ERROR`, `CHIMEFLOW_DRY_RUN`, the endpoint).
 pub fn main_with_processor(processor: Processor) -> ExitCode {
     block_on(serve(processor))
 }
 
-/// The handler `main` serves, for `processor` with the environment's
+/// The handler `main_with_config` serves, for `processor` with the environment's
 /// settings: calling back through the SDK client (built and warmed here),
 /// or a dry run with `CHIMEFLOW_DRY_RUN=1`. Serve it yourself with
 /// `lambda_runtime::run(handler.into_service())`, inside layers of your own.

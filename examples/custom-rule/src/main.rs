@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use chimeflow_example_custom_rule::CompetitorMentionsConfig;
 
 fn main() -> ExitCode {
-    let mut registry = chimeflow_rules::Registry::builtin();
+    let mut registry = chimeflow_rules::registry();
     registry.register::<CompetitorMentionsConfig>();
-    let config = chimeflow_rules::ConfigSource {
+    let config = chimeflow_host::ConfigSource {
         name: "<embedded examples/custom-rule/rules/chimeflow.toml>".into(),
         text: include_str!("../rules/chimeflow.toml").into(),
     };

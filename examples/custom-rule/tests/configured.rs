@@ -2,11 +2,11 @@
 //! any built-in, and runs in one pipeline with them.
 
 use chimeflow_example_custom_rule::CompetitorMentionsConfig;
-use chimeflow_rules::{Config, ConfigSource, Registry};
+use chimeflow_host::{Config, ConfigSource, Registry};
 use chimeflow_test::EventBuilder;
 
 fn registry() -> Registry {
-    let mut registry = Registry::builtin();
+    let mut registry = chimeflow_rules::registry();
     registry.register::<CompetitorMentionsConfig>();
     registry
 }
@@ -44,6 +44,6 @@ fn the_builtin_registry_does_not_know_it() {
         name: "x.toml".into(),
         text: "[[rules]]\ntype = \"competitor-mentions\"\nnames = [\"Globex\"]\n".into(),
     };
-    let error = Config::parse(&source, &Registry::builtin()).unwrap_err();
+    let error = Config::parse(&source, &chimeflow_rules::registry()).unwrap_err();
     assert!(error.message.contains("unknown rule type"));
 }

@@ -17,7 +17,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chimeflow_rules::Registry;
 use clap::Args;
 
 use crate::failure::Failure;
@@ -62,7 +61,7 @@ pub fn run(args: &GenDocsArgs, chimeflow: clap::Command) -> Result<ExitCode, Fai
 fn pages(chimeflow: clap::Command) -> BTreeMap<PathBuf, String> {
     let mut pages = BTreeMap::new();
     pages.insert(PathBuf::from("cli.md"), cli_md::render(chimeflow));
-    let registry = Registry::builtin();
+    let registry = chimeflow_rules::registry();
     let rules = Path::new(RULES_DIR);
     pages.insert(rules.join("README.md"), rules_md::index(registry.entries()));
     for entry in registry.entries() {

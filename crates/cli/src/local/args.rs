@@ -35,7 +35,7 @@ use crate::duration::parse_duration;
 /// messages PENDING.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
-    cargo build -p chimeflow-deploy --bin processor && chimeflow local\n  \
+    cargo build -p chimeflow-processor --bin processor && chimeflow local\n  \
     chimeflow local --port 0 --config my-rules.toml\n  \
     chimeflow local --processor ./target/debug/my-processor --duplicate-delivery")]
 pub struct LocalArgs {

@@ -7,13 +7,12 @@
 //! word or phrase
 //! ```
 //! `#` starts a comment; blank lines are ignored. The format is described in
-//! `rules/profanity/README.md`.
+//! `profanity/README.md` in this crate.
 
 use serde::Deserialize;
 
 /// The embedded lists, by language code.
-pub(super) const LANGUAGES: &[(&str, &str)] =
-    &[("en", include_str!("../../../../rules/profanity/en.txt"))];
+pub(super) const LANGUAGES: &[(&str, &str)] = &[("en", include_str!("../../profanity/en.txt"))];
 
 /// What kind of word an entry is; it is the category of the finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]

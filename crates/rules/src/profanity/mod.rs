@@ -27,7 +27,7 @@ macro_rules! doc_text {
 What it does
   Walks each word of a normalised view of the content from its start
   through one Aho-Corasick automaton built from a word list
-  (rules/profanity/<language>.txt: each word has a category and a
+  (profanity/<language>.txt in chimeflow-rules: each word has a category and a
   severity). The view undoes case, leetspeak (4 @ 3 1 ! 0 $ 5 7 9 ...),
   letters spelled out with separators ("f u c k", "f.u.c.k", "b_l_o_w"),
   repeated letters ("fuuuck"), Unicode confusables (Cyrillic and Greek

@@ -146,7 +146,7 @@ impl Drop for Processor {
 
 /// What the rules library makes of `bytes` with the embedded configuration.
 fn expected(bytes: &[u8]) -> chimeflow_core::Outcome {
-    let processor = chimeflow_rules::Config::embedded()
+    let processor = chimeflow_rules::load_default()
         .expect("the embedded configuration is valid")
         .into_processor();
     let event = ProcessorEvent::from_slice(bytes).expect("the sample event parses");

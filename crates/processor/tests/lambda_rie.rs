@@ -110,7 +110,7 @@ async fn start(env: &[(String, String)]) -> LambdaRie {
 /// What the rules library makes of the event with the embedded
 /// configuration: (decision, the callback request).
 fn library_outcome(bytes: &[u8]) -> (String, Value) {
-    let processor = chimeflow_rules::Config::embedded()
+    let processor = chimeflow_rules::load_default()
         .expect("the embedded configuration is valid")
         .into_processor();
     let event = chimeflow_core::ProcessorEvent::from_slice(bytes).expect("the event parses");
@@ -264,7 +264,7 @@ fn assert_fixture_outcome(name: &str, event: &Value, answer: &Value, sent: &Valu
             );
         }
         other => panic!(
-            "events/{other} has no expectation in crates/deploy/tests/lambda_rie.rs: add one"
+            "events/{other} has no expectation in crates/processor/tests/lambda_rie.rs: add one"
         ),
     }
 }
@@ -505,7 +505,7 @@ fn the_guide_matches_the_fetch_script() {
         "/2015-03-31/functions/function/invocations".to_owned(),
         "--runtime-interface-emulator-address 127.0.0.1:".to_owned(),
         "--runtime-api-address 127.0.0.1:".to_owned(),
-        "crates/deploy/tests/lambda_rie.rs".to_owned(),
+        "crates/processor/tests/lambda_rie.rs".to_owned(),
     ] {
         assert!(
             guide.contains(&needle),

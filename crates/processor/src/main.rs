@@ -5,5 +5,8 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    chimeflow_runtime::main(chimeflow_rules::Registry::builtin())
+    chimeflow_runtime::main_with_config(
+        chimeflow_rules::registry(),
+        chimeflow_rules::default_config(),
+    )
 }

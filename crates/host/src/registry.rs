@@ -1,9 +1,16 @@
 //! The registry: from a rule `type` in configuration to the code that builds it.
+//!
+//! The host knows no rule type of its own: rule crates register theirs
+//! (`chimeflow_rules::register_builtins`, a custom crate's
+//! `registry.register::<MyRuleConfig>()`), and the processor binary composes
+//! them.
 
 use std::ops::Range;
 
 use chimeflow_core::{OptionError, Rule, RuleConfig};
 use toml::de::ValueDeserializer;
+
+use crate::quoting::without_quoted_value;
 
 /// Why a rule's table did not build.
 #[derive(Debug)]
@@ -61,14 +68,39 @@ fn build_with<C: RuleConfig>(
         BuildFailure::Options {
             path: (path != "." && !path.is_empty()).then_some(path),
             span: inner.span(),
-            message: crate::config::without_quoted_value(inner.message()),
+            message: without_quoted_value(inner.message()),
         }
     })?;
     config.build().map_err(BuildFailure::Build)
 }
 
-/// The rule types a configuration may name, in the order `chimeflow rules`
-/// lists them. Custom rule crates add theirs with [`Registry::register`].
+/// The rule types a configuration may name, in the order they were
+/// registered (the order `chimeflow rules` lists them). Rule crates add
+/// theirs with [`Registry::register`].
+///
+/// ```
+/// use chimeflow_core::{Findings, Message, OptionError, Rule, RuleConfig, Verdict};
+///
+/// struct Quiet;
+/// impl Rule for Quiet {
+///     fn id(&self) -> &str { "quiet" }
+///     fn check(&self, _: &mut Message<'_>, _: &mut Findings) -> Verdict { Verdict::Continue }
+/// }
+///
+/// #[derive(serde::Deserialize, Default)]
+/// #[serde(deny_unknown_fields)]
+/// struct QuietConfig {}
+/// impl RuleConfig for QuietConfig {
+///     const TYPE: &'static str = "quiet";
+///     const SUMMARY: &'static str = "Does nothing.";
+///     const DOC: &'static str = "Does nothing.";
+///     fn build(self) -> Result<Box<dyn Rule>, OptionError> { Ok(Box::new(Quiet)) }
+/// }
+///
+/// let mut registry = chimeflow_host::Registry::empty();
+/// registry.register::<QuietConfig>();
+/// assert_eq!(registry.type_names(), ["quiet"]);
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Registry {
     entries: Vec<RuleEntry>,
@@ -78,21 +110,6 @@ impl Registry {
     /// A registry with no rule types.
     pub fn empty() -> Self {
         Self::default()
-    }
-
-    /// A registry with every built-in rule type.
-    pub fn builtin() -> Self {
-        let mut registry = Self::empty();
-        registry
-            .register::<crate::deny_empty::DenyEmptyConfig>()
-            .register::<crate::length::LengthConfig>()
-            .register::<crate::tag::TagConfig>()
-            .register::<crate::pii::PiiConfig>()
-            .register::<crate::keyword::KeywordConfig>()
-            .register::<crate::regex_rule::RegexConfig>()
-            .register::<crate::links::LinksConfig>()
-            .register::<crate::profanity::ProfanityConfig>();
-        registry
     }
 
     /// Adds (or replaces) the rule type `C::TYPE`.

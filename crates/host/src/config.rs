@@ -20,114 +20,15 @@
 
 use std::fmt;
 use std::ops::Range;
-use std::path::Path;
 
 use chimeflow_core::{OnError, Pipeline, Processor, Rule, Selective, Selector};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use crate::Registry;
-use crate::registry::BuildFailure;
-
-/// The default configuration, embedded at build time.
-pub const EMBEDDED_CONFIG: &str = include_str!("../../../rules/chimeflow.toml");
-/// How errors name the embedded configuration.
-pub const EMBEDDED_CONFIG_NAME: &str = "<embedded rules/chimeflow.toml>";
-/// The environment variable naming a configuration file to use instead.
-pub const CONFIG_ENV: &str = "CHIMEFLOW_CONFIG";
-
-/// A configuration's text and the name errors give it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigSource {
-    /// A path, or [`EMBEDDED_CONFIG_NAME`].
-    pub name: String,
-    /// The TOML text.
-    pub text: String,
-}
-
-impl ConfigSource {
-    /// The embedded default.
-    pub fn embedded() -> Self {
-        Self {
-            name: EMBEDDED_CONFIG_NAME.into(),
-            text: EMBEDDED_CONFIG.into(),
-        }
-    }
-
-    /// Reads a file.
-    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let name = path.display().to_string();
-        match std::fs::read_to_string(path) {
-            Ok(text) => Ok(Self { name, text }),
-            Err(error) => Err(ConfigError::whole_file(
-                name,
-                format!("cannot read: {error}"),
-            )),
-        }
-    }
-
-    /// `explicit` if given, else the file `$CHIMEFLOW_CONFIG` names (when
-    /// set and not empty), else the embedded default.
-    pub fn resolve(explicit: Option<&Path>) -> Result<Self, ConfigError> {
-        Self::resolve_or(explicit, Self::embedded())
-    }
-
-    /// As [`ConfigSource::resolve`], with `default` in place of the
-    /// embedded chimeflow default (a custom processor embeds its own).
-    pub fn resolve_or(explicit: Option<&Path>, default: ConfigSource) -> Result<Self, ConfigError> {
-        if let Some(path) = explicit {
-            return Self::from_file(path);
-        }
-        match std::env::var_os(CONFIG_ENV) {
-            Some(path) if !path.is_empty() => Self::from_file(Path::new(&path)),
-            _ => Ok(default),
-        }
-    }
-}
-
-/// A configuration error: where, which key, what.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub struct ConfigError {
-    /// The file (or [`EMBEDDED_CONFIG_NAME`]).
-    pub file: String,
-    /// 1-based line, when the error has a place.
-    pub line: Option<usize>,
-    /// 1-based column, when the error has a place.
-    pub column: Option<usize>,
-    /// The key path, e.g. `rules[1].max_chars`.
-    pub key: Option<String>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(column) = self.column {
-                write!(f, ":{column}")?;
-            }
-        }
-        f.write_str(": ")?;
-        if let Some(key) = &self.key {
-            write!(f, "{key}: ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-impl ConfigError {
-    fn whole_file(file: String, message: String) -> Self {
-        Self {
-            file,
-            line: None,
-            column: None,
-            key: None,
-            message,
-        }
-    }
-}
+use crate::error::ConfigError;
+use crate::quoting::without_quoted_value;
+use crate::registry::{BuildFailure, Registry};
+use crate::source::ConfigSource;
 
 /// A loaded configuration: the error policy and the built rules, in order.
 pub struct Config {
@@ -149,17 +50,6 @@ impl fmt::Debug for Config {
 }
 
 impl Config {
-    /// The embedded default, with the built-in rules.
-    pub fn embedded() -> Result<Self, ConfigError> {
-        Self::parse(&ConfigSource::embedded(), &Registry::builtin())
-    }
-
-    /// `--config`, else `$CHIMEFLOW_CONFIG`, else the embedded default, with
-    /// the built-in rules.
-    pub fn load(explicit: Option<&Path>) -> Result<Self, ConfigError> {
-        Self::parse(&ConfigSource::resolve(explicit)?, &Registry::builtin())
-    }
-
     /// Parses and builds a configuration with the rule types of `registry`.
     pub fn parse(source: &ConfigSource, registry: &Registry) -> Result<Self, ConfigError> {
         let located = Locator::new(source);
@@ -331,26 +221,6 @@ fn selector(
         located.at(span, Some(&key), &error.message)
     })?;
     Ok(selector)
-}
-
-/// serde's `invalid type: string "…", expected …` (and `invalid value:`,
-/// and `character` for a char) quotes the value found. Configuration errors
-/// name the file, line and key and say what was expected instead: a value
-/// put where a list belongs may be a confidential word or pattern. (Found by
-/// the `config` fuzz target: `patterns = "…"` echoed the pattern.)
-pub(crate) fn without_quoted_value(message: &str) -> String {
-    for prefix in ["invalid type: ", "invalid value: "] {
-        let Some(rest) = message.strip_prefix(prefix) else {
-            continue;
-        };
-        for (kind, quote) in [("string", " \""), ("character", " `")] {
-            if rest.starts_with(kind) && rest[kind.len()..].starts_with(quote) {
-                let expected = message.rfind(", expected ").map_or("", |at| &message[at..]);
-                return format!("{prefix}{kind}{expected}");
-            }
-        }
-    }
-    message.to_owned()
 }
 
 /// Turns byte spans into lines and columns for errors.

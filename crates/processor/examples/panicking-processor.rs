@@ -45,7 +45,7 @@ impl Rule for PanicOn {
 }
 
 fn main() -> ExitCode {
-    let mut registry = chimeflow_rules::Registry::builtin();
+    let mut registry = chimeflow_rules::registry();
     registry.register::<PanicOnConfig>();
-    chimeflow_runtime::main(registry)
+    chimeflow_runtime::main_with_config(registry, chimeflow_rules::default_config())
 }
