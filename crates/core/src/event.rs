@@ -186,14 +186,18 @@ impl ChannelMessage {
     /// is missing or unreadable the message counts as new: a rule limited to
     /// new messages then still runs, which is the safe side.
     pub fn is_edit(&self) -> bool {
-        let instant = |value: &Option<Value>| value.as_ref().and_then(parse_timestamp);
-        match (
-            instant(&self.created_timestamp),
-            instant(&self.last_edited_timestamp),
-        ) {
-            (Some(created), Some(edited)) => edited > created,
-            _ => false,
-        }
+        // LastEditedTimestamp first: without it nothing needs parsing.
+        let Some(edited) = self
+            .last_edited_timestamp
+            .as_ref()
+            .and_then(parse_timestamp)
+        else {
+            return false;
+        };
+        self.created_timestamp
+            .as_ref()
+            .and_then(parse_timestamp)
+            .is_some_and(|created| edited > created)
     }
 }
 
