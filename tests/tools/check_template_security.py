@@ -31,7 +31,22 @@ transform, see expand_sam.py) and asserts:
   policy lets only this rule send (aws:SourceArn), and an alarm on the
   rule's TriggeredRules;
 - resource policies (queue, topic): no "*" principal, and a service
-  principal only with an aws:SourceArn condition.
+  principal only with an aws:SourceArn condition;
+- the optional features, each checked on the deployments they allow
+  (StatefulRules and ChannelBans "false"/"false", "true"/"false",
+  "true"/"true": conditions on those parameters are resolved, statements,
+  resources and outputs that do not exist in a deployment dropped):
+  - StatefulRules "false": no DynamoDB table, no secret, no dynamodb
+    action, no CHIMEFLOW_STORE_TABLE or CHIMEFLOW_HASH_KEY;
+  - StatefulRules "true": one table, on-demand, key `pk` (S) alone, TTL on
+    `expires`, point-in-time recovery, KMS encryption with the AWS managed
+    key; the role allows on it exactly dynamodb:GetItem and
+    dynamodb:UpdateItem, on its ARN only (no other table, no index, no
+    "*"); CHIMEFLOW_STORE_TABLE is that table, CHIMEFLOW_HASH_KEY a
+    secretsmanager dynamic reference to a generated secret of the template;
+  - chime:CreateChannelBan only with ChannelBans "true", alone in its
+    statement, on the app instance's channels, users and bots only; and the
+    Rules refuse ChannelBans "true" without StatefulRules "true".
 
 usage: check_template_security.py [TEMPLATE]      (default: template.yaml)
        check_template_security.py --self-test [TEMPLATE]
@@ -59,6 +74,22 @@ PROCESSOR_ACTIONS = {
     "logs:PutLogEvents",
     "sqs:SendMessage",
 }
+# The optional features: their parameters, and what each adds.
+STATEFUL, BANS = "StatefulRules", "ChannelBans"
+STORE_ACTIONS = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+BAN_ACTION = "chime:CreateChannelBan"
+# CreateChannelBan is authorized on the channel and on the caller (the
+# ChimeBearer, an AppInstanceUser or AppInstanceBot): Service Authorization
+# Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonchime.html
+BAN_RESOURCE_SUFFIXES = ("/channel/*", "/user/*", "/bot/*")
+STORE_KEY, STORE_TTL = "pk", "expires"
+STORE_TABLE_VARIABLE, HASH_KEY_VARIABLE = "CHIMEFLOW_STORE_TABLE", "CHIMEFLOW_HASH_KEY"
+# The deployments the Rules allow.
+FEATURE_SCENARIOS = [
+    {STATEFUL: "false", BANS: "false"},
+    {STATEFUL: "true", BANS: "false"},
+    {STATEFUL: "true", BANS: "true"},
+]
 APP_INSTANCE_ARN = re.compile(r"^arn:aws[a-z-]*:chime:[a-z0-9-]+:[0-9]{12}:app-instance/[-_a-zA-Z0-9]+$")
 APP_INSTANCE = "<app-instance>"
 SAMPLE_APP_INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/8e5a3c1b-7f2d-4b6a-9c0e-1d2f3a4b5c6d"
@@ -217,9 +248,88 @@ def policy_documents(template):
             yield name, properties.get("PolicyDocument", {})
 
 
+class Unknown(Exception):
+    """A condition that depends on more than the feature parameters."""
+
+
+def condition_value(template, expression, values):
+    """The value of a condition expression when `values` (some parameters)
+    decide it; raises Unknown otherwise."""
+    if isinstance(expression, str):
+        return expression
+    if not isinstance(expression, dict) or len(expression) != 1:
+        raise Unknown(expression)
+    (function, argument), = expression.items()
+    if function == "Ref":
+        if argument in values:
+            return values[argument]
+        raise Unknown(argument)
+    if function == "Condition":
+        return condition_value(template, template.get("Conditions", {}).get(argument), values)
+    if function == "Fn::Equals":
+        first, second = (condition_value(template, a, values) for a in argument)
+        return first == second
+    if function == "Fn::Not":
+        return not condition_value(template, argument[0], values)
+    if function == "Fn::And":
+        return all(condition_value(template, a, values) for a in argument)
+    if function == "Fn::Or":
+        return any(condition_value(template, a, values) for a in argument)
+    raise Unknown(expression)
+
+
+def specialise(template, values):
+    """The template as deployed with `values` for some parameters: every
+    condition those decide is resolved (its Fn::If replaced by the branch
+    taken, AWS::NoValue dropped, resources and outputs whose condition is
+    false removed); conditions on other parameters stay as they are."""
+    known = {}
+    for name, expression in template.get("Conditions", {}).items():
+        try:
+            known[name] = bool(condition_value(template, expression, values))
+        except Unknown:
+            pass
+
+    no_value = object()
+
+    def walk(value):
+        if isinstance(value, list):
+            items = [walk(item) for item in value]
+            return [item for item in items if item is not no_value]
+        if isinstance(value, dict):
+            if value == {"Ref": "AWS::NoValue"}:
+                return no_value
+            if len(value) == 1 and "Fn::If" in value and value["Fn::If"][0] in known:
+                name, when_true, when_false = value["Fn::If"]
+                return walk(when_true if known[name] else when_false)
+            items = {key: walk(item) for key, item in value.items()}
+            return {key: item for key, item in items.items() if item is not no_value}
+        return value
+
+    result = copy.deepcopy(template)
+    for section in ("Resources", "Outputs"):
+        kept = {
+            name: entry
+            for name, entry in result.get(section, {}).items()
+            if known.get(entry.get("Condition"), True)
+        }
+        result[section] = {name: walk(entry) for name, entry in kept.items()}
+    return result
+
+
+def scenario_label(values):
+    return " ".join(f"{name}={value}" for name, value in values.items())
+
+
 def check_policies(template, findings):
     for where, document in policy_documents(template):
         for statement in as_list(document.get("Statement", [])):
+            if not findings.check(
+                isinstance(statement, dict) and "Effect" in statement,
+                f"{where}: a statement the checks cannot read ({json.dumps(statement)[:120]}): "
+                f"conditional statements may depend on {STATEFUL} and {BANS} only",
+            ):
+                continue
             findings.check("NotAction" not in statement, f"{where}: NotAction grants everything else")
             findings.check("NotResource" not in statement, f"{where}: NotResource")
             for action in as_list(statement.get("Action", [])):
@@ -256,7 +366,8 @@ def source_arn_condition(statement):
     return None
 
 
-def check_function(template, findings, function_name, function):
+def check_function(template, findings, function_name, function, values):
+    stateful, bans = values.get(STATEFUL) == "true", values.get(BANS) == "true"
     properties = function.get("Properties", {})
     role = properties.get("Role")
     role_name = role["Fn::GetAtt"][0] if isinstance(role, dict) and "Fn::GetAtt" in role else None
@@ -269,17 +380,26 @@ def check_function(template, findings, function_name, function):
         f"{role_name}: managed policies attached ({role_properties.get('ManagedPolicyArns')}): "
         "their actions and resources cannot be checked",
     )
-    callback_statements = 0
+    callback_statements = store_statements = ban_statements = 0
     for policy in role_properties.get("Policies", []):
         for statement in as_list(policy.get("PolicyDocument", {}).get("Statement", [])):
-            if statement.get("Effect") != "Allow":
+            if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
                 continue
             actions = as_list(statement.get("Action", []))
             for action in actions:
-                findings.check(
-                    action in PROCESSOR_ACTIONS,
-                    f"{role_name}: action {action!r} is not one the processor needs",
-                )
+                if action in STORE_ACTIONS:
+                    findings.check(stateful, f"{role_name}: {action} with {STATEFUL} false (no table to use it on)")
+                elif action == BAN_ACTION:
+                    findings.check(bans, f"{role_name}: {action} with {BANS} false")
+                else:
+                    findings.check(
+                        action in PROCESSOR_ACTIONS,
+                        f"{role_name}: action {action!r} is not one the processor needs",
+                    )
+            if any(isinstance(a, str) and a.lower().startswith("dynamodb:") for a in actions):
+                store_statements += check_store_statement(template, findings, role_name, statement)
+            if BAN_ACTION in actions:
+                ban_statements += check_ban_statement(template, findings, role_name, statement)
             if "chime:ChannelFlowCallback" in actions:
                 callback_statements += 1
                 findings.check(
@@ -294,6 +414,10 @@ def check_function(template, findings, function_name, function):
                         f"(renders as {rendered!r}), not the app instance's channels",
                     )
     findings.check(callback_statements > 0, f"{role_name}: no chime:ChannelFlowCallback permission")
+    if stateful:
+        findings.check(store_statements > 0, f"{role_name}: no {' and '.join(STORE_ACTIONS)} on the store table")
+    if bans:
+        findings.check(ban_statements > 0, f"{role_name}: no {BAN_ACTION} permission")
 
     variables = properties.get("Environment", {}).get("Variables", {})
     dry_run = variables.get("CHIMEFLOW_DRY_RUN", "")
@@ -305,6 +429,134 @@ def check_function(template, findings, function_name, function):
         findings.check(
             variables.get(name, None) != "",
             f"{function_name}: {name} is set to an empty string (the SDK takes it as an endpoint)",
+        )
+    check_store_environment(template, findings, function_name, variables, stateful)
+
+
+def store_tables(template):
+    return resources_of(template, "AWS::DynamoDB::Table")
+
+
+def is_table_arn(template, value):
+    """GetAtt <a table of the template>.Arn: the table itself, nothing under it."""
+    if not isinstance(value, dict) or list(value) != ["Fn::GetAtt"]:
+        return False
+    arg = value["Fn::GetAtt"]
+    target, attribute = arg if isinstance(arg, list) else arg.split(".", 1)
+    return target in store_tables(template) and attribute == "Arn"
+
+
+def check_store_statement(template, findings, role_name, statement):
+    """A statement with dynamodb actions: exactly GetItem and UpdateItem, on
+    the template's table's ARN and nothing else. 1 when it is that."""
+    actions = as_list(statement.get("Action", []))
+    resources = as_list(statement.get("Resource", []))
+    ok = findings.check(
+        sorted(actions) == sorted(STORE_ACTIONS),
+        f"{role_name}: dynamodb actions {actions}, expected exactly {STORE_ACTIONS} (the store's only calls)",
+    )
+    for resource in resources:
+        ok &= findings.check(
+            is_table_arn(template, resource),
+            f"{role_name}: dynamodb on {json.dumps(resource)}, not the store table's ARN "
+            "(no other table, no index, no wildcard)",
+        )
+    return 1 if ok and resources else 0
+
+
+def check_ban_statement(template, findings, role_name, statement):
+    """chime:CreateChannelBan alone, on the app instance's channels and the
+    identities that may call it (users, bots). 1 when it is that."""
+    actions = as_list(statement.get("Action", []))
+    ok = findings.check(
+        actions == [BAN_ACTION], f"{role_name}: {BAN_ACTION} shares a statement with {actions}"
+    )
+    rendered = []
+    for resource in as_list(statement.get("Resource", [])):
+        text = render_resource(template, resource)
+        rendered.append(text)
+        ok &= findings.check(
+            text in [APP_INSTANCE + suffix for suffix in BAN_RESOURCE_SUFFIXES],
+            f"{role_name}: {BAN_ACTION} on {json.dumps(resource)} (renders as {text!r}), "
+            "not the app instance's channels, users or bots",
+        )
+    ok &= findings.check(
+        APP_INSTANCE + "/channel/*" in rendered,
+        f"{role_name}: {BAN_ACTION} not on the app instance's channels",
+    )
+    return 1 if ok else 0
+
+
+def check_store_environment(template, findings, function_name, variables, stateful):
+    """The store's variables exactly when the table exists: its name, and
+    the HMAC key as a dynamic reference to a generated secret."""
+    if not stateful:
+        for name in (STORE_TABLE_VARIABLE, HASH_KEY_VARIABLE):
+            findings.check(name not in variables, f"{function_name}: {name} set with {STATEFUL} false")
+        return
+    table = variables.get(STORE_TABLE_VARIABLE)
+    findings.check(
+        isinstance(table, dict) and list(table) == ["Ref"] and table["Ref"] in store_tables(template),
+        f"{function_name}: {STORE_TABLE_VARIABLE} {json.dumps(table)} is not the template's table",
+    )
+    key = variables.get(HASH_KEY_VARIABLE)
+    secret = None
+    if isinstance(key, dict) and list(key) == ["Fn::Sub"] and isinstance(key["Fn::Sub"], str):
+        match = re.fullmatch(r"\{\{resolve:secretsmanager:\$\{([A-Za-z0-9]+)\}(:SecretString)?\}\}", key["Fn::Sub"])
+        secret = match and resources_of(template, "AWS::SecretsManager::Secret").get(match.group(1))
+    findings.check(
+        secret is not None and "GenerateSecretString" in secret.get("Properties", {}),
+        f"{function_name}: {HASH_KEY_VARIABLE} {json.dumps(key)} is not a secretsmanager dynamic reference "
+        "to a generated secret of the template (a key written in the template is no secret)",
+    )
+
+
+def truthy(value):
+    return value is True or value == "true"
+
+
+def check_store(template, findings, values):
+    """The table (and secret) exist exactly with StatefulRules, and the
+    table is the one the processor expects, expiring, recoverable and
+    encrypted."""
+    stateful = values.get(STATEFUL) == "true"
+    tables = store_tables(template)
+    secrets = resources_of(template, "AWS::SecretsManager::Secret")
+    if not stateful:
+        for name in list(tables) + list(secrets):
+            findings.check(False, f"{name} exists with {STATEFUL} false")
+        return
+    findings.check(len(tables) == 1, f"{STATEFUL} true: {len(tables)} DynamoDB tables, expected one")
+    for name, table in tables.items():
+        properties = table.get("Properties", {})
+        findings.check(
+            properties.get("BillingMode") == "PAY_PER_REQUEST",
+            f"{name}: BillingMode {properties.get('BillingMode')!r}, expected PAY_PER_REQUEST (on-demand)",
+        )
+        findings.check(
+            properties.get("KeySchema") == [{"AttributeName": STORE_KEY, "KeyType": "HASH"}]
+            and properties.get("AttributeDefinitions") == [{"AttributeName": STORE_KEY, "AttributeType": "S"}],
+            f"{name}: key {properties.get('KeySchema')!r}, expected partition key {STORE_KEY!r} (S) and no sort key",
+        )
+        ttl = properties.get("TimeToLiveSpecification", {})
+        findings.check(
+            truthy(ttl.get("Enabled")) and ttl.get("AttributeName") == STORE_TTL,
+            f"{name}: no TTL on {STORE_TTL!r} ({ttl!r}): expired state would stay, and be paid for, forever",
+        )
+        pitr = properties.get("PointInTimeRecoverySpecification", {})
+        findings.check(
+            truthy(pitr.get("PointInTimeRecoveryEnabled")),
+            f"{name}: point-in-time recovery not enabled ({pitr!r})",
+        )
+        sse = properties.get("SSESpecification", {})
+        findings.check(
+            truthy(sse.get("SSEEnabled")),
+            f"{name}: not encrypted with KMS (SSESpecification {sse!r}), expected SSEEnabled true",
+        )
+        findings.check(
+            "KMSMasterKeyId" not in sse,
+            f"{name}: a customer managed key ({sse.get('KMSMasterKeyId')!r}) would need kms permissions "
+            "in the role and a key policy; the template uses the AWS managed key",
         )
 
 
@@ -431,6 +683,12 @@ def check_rules(template, findings):
         ("an existing AppInstance's region without its ID", {EXISTING_REGION: STACK_REGION}, True),
         ("an existing AppInstance's account without its ID", {EXISTING_ACCOUNT: STACK_ACCOUNT}, True),
     ]
+    if STATEFUL in parameters and BANS in parameters:
+        scenarios += [
+            ("StatefulRules alone", {STATEFUL: "true"}, False),
+            ("ChannelBans with StatefulRules", {STATEFUL: "true", BANS: "true"}, False),
+            ("ChannelBans without StatefulRules", {BANS: "true"}, True),
+        ]
     for description, values, refuse in scenarios:
         for name, value in values.items():
             pattern = parameters[name].get("AllowedPattern")
@@ -444,7 +702,12 @@ def check_rules(template, findings):
             findings.check(False, f"Rules: {error}")
             return
         if refuse:
-            findings.check(refused, f"Rules: {description} is not refused (deploying it fails only when Chime invokes)")
+            why = (
+                "a ban permission nothing would use"
+                if BANS in values
+                else "deploying it fails only when Chime invokes"
+            )
+            findings.check(refused, f"Rules: {description} is not refused ({why})")
         else:
             findings.check(not refused, f"Rules: {description} is refused: {refused}")
 
@@ -548,21 +811,50 @@ def allows_rule(template, findings, rule_name, destination, policy_kind, list_ke
     return False
 
 
-def check(sam_template):
-    """The problems found in a SAM template (a dict), after expansion."""
-    findings = Findings()
-    template = expand(sam_template)
+def check_features(template, findings):
+    """The optional features' parameters: off unless asked for."""
+    for name in (STATEFUL, BANS):
+        parameter = template.get("Parameters", {}).get(name)
+        if findings.check(parameter is not None, f"Parameters: {name} missing"):
+            findings.check(
+                parameter.get("Default") == "false" and sorted(parameter.get("AllowedValues", [])) == ["false", "true"],
+                f"Parameters/{name}: Default {parameter.get('Default')!r}, AllowedValues "
+                f"{parameter.get('AllowedValues')!r}; expected \"false\" of \"false\"/\"true\"",
+            )
+
+
+def check_deployment(template, findings, values):
+    """The checks on one deployment of the features."""
     functions = resources_of(template, "AWS::Lambda::Function")
     findings.check(functions, "no Lambda function")
     check_policies(template, findings)
     check_retained(template, findings)
-    check_rules(template, findings)
+    check_store(template, findings, values)
     for function_name, function in functions.items():
-        check_function(template, findings, function_name, function)
+        check_function(template, findings, function_name, function, values)
         check_permission(template, findings, function_name)
         check_async(template, findings, function_name)
         check_flow(template, findings, function_name)
         check_invocation_failures(template, findings, function_name)
+
+
+def check(sam_template):
+    """The problems found in a SAM template (a dict), after expansion: the
+    Rules and parameters once, the rest on each deployment the Rules allow
+    (a problem found on some only names them)."""
+    findings = Findings()
+    template = expand(sam_template)
+    check_rules(template, findings)
+    check_features(template, findings)
+    seen = {}
+    for values in FEATURE_SCENARIOS:
+        deployment = Findings()
+        check_deployment(specialise(template, values), deployment, values)
+        for problem in dict.fromkeys(deployment.problems):
+            seen.setdefault(problem, []).append(scenario_label(values))
+    for problem, scenarios in seen.items():
+        where = "" if len(scenarios) == len(FEATURE_SCENARIOS) else f" [with {'; '.join(scenarios)}]"
+        findings.problems.append(problem + where)
     return findings.problems
 
 
@@ -581,7 +873,52 @@ def _role_statements(template):
 
 
 def _callback_statement(template):
-    return next(s for s in _role_statements(template) if s["Action"] == "chime:ChannelFlowCallback")
+    return next(s for s in _role_statements(template) if s.get("Action") == "chime:ChannelFlowCallback")
+
+
+def _conditional_statement(template, sid):
+    """The Fn::If of the role statement with this Sid."""
+    return next(
+        s["Fn::If"] for s in _role_statements(template) if "Fn::If" in s and s["Fn::If"][1].get("Sid") == sid
+    )
+
+
+def _store_statement(template):
+    return _conditional_statement(template, "ModerationStateOwnTable")[1]
+
+
+def _ban_statement(template):
+    return _conditional_statement(template, "BanInChannelsOfThisAppInstance")[1]
+
+
+def _unconditional(template, sid):
+    """The statement with this Sid granted whatever the parameters."""
+    statements = _role_statements(template)
+    index = next(i for i, s in enumerate(statements) if "Fn::If" in s and s["Fn::If"][1].get("Sid") == sid)
+    statements[index] = statements[index]["Fn::If"][1]
+
+
+def _table(template):
+    return _props(template, "StoreTable")
+
+
+def _variables(template):
+    return _props(template, "ProcessorFunction")["Environment"]["Variables"]
+
+
+def _always_stateful(template):
+    """Table, secret, variables and permission all unconditional."""
+    for name in ("StoreTable", "HashKeySecret"):
+        template["Resources"][name].pop("Condition")
+    for name in ("StoreTableName", "StoreTableArn"):
+        template["Outputs"][name].pop("Condition")
+    variables = _variables(template)
+    for name in ("CHIMEFLOW_STORE_TABLE", "CHIMEFLOW_HASH_KEY"):
+        variables[name] = variables[name]["Fn::If"][1]
+    _unconditional(template, "ModerationStateOwnTable")
+
+
+OTHER_TABLE = {"Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/other"}
 
 
 GIVEN_APP_INSTANCE = "arn:${AWS::Partition}:chime:${AWS::Region}:${AWS::AccountId}:app-instance/${AppInstanceId}"
@@ -705,6 +1042,81 @@ MUTATIONS = [
     ("no invocation failure alarm", lambda t: t["Resources"].pop("InvocationFailureAlarm"), "TriggeredRules"),
     ("an alarm on the wrong metric", lambda t: _props(t, "InvocationFailureAlarm").update(MetricName="Invocations"), "TriggeredRules"),
     ("an alarm that needs ten events", lambda t: _props(t, "InvocationFailureAlarm").update(Threshold=10), "TriggeredRules"),
+    # StatefulRules: the table's permission, exactly two actions on exactly it.
+    ("DynamoDB: one more action", lambda t: _store_statement(t).update(
+        Action=["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Scan"]), "expected exactly"),
+    ("DynamoDB: PutItem instead of UpdateItem", lambda t: _store_statement(t).update(
+        Action=["dynamodb:GetItem", "dynamodb:PutItem"]), "expected exactly"),
+    ("DynamoDB: dynamodb:*", lambda t: _store_statement(t).update(Action="dynamodb:*"), "wildcard action 'dynamodb:*'"),
+    ("DynamoDB: dynamodb:*Item", lambda t: _store_statement(t).update(Action=["dynamodb:*Item"]), "wildcard action"),
+    ("DynamoDB: on every resource", lambda t: _store_statement(t).update(Resource="*"), "Resource '*'"),
+    ("DynamoDB: on another table", lambda t: _store_statement(t).update(Resource=OTHER_TABLE), "not the store table's ARN"),
+    ("DynamoDB: on every table", lambda t: _store_statement(t).update(
+        Resource={"Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*"}), "not the store table's ARN"),
+    ("DynamoDB: on the table and another", lambda t: _store_statement(t).update(
+        Resource=[{"Fn::GetAtt": ["StoreTable", "Arn"]}, OTHER_TABLE]), "not the store table's ARN"),
+    ("DynamoDB: on the table's indexes too", lambda t: _store_statement(t).update(
+        Resource=[{"Fn::GetAtt": ["StoreTable", "Arn"]}, {"Fn::Sub": "${StoreTable.Arn}/index/*"}]), "not the store table's ARN"),
+    ("DynamoDB: in a second statement on another table", lambda t: _role_statements(t).append(
+        {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": OTHER_TABLE}), "not the store table's ARN"),
+    ("DynamoDB: no permission with StatefulRules", lambda t: _role_statements(t).remove(
+        {"Fn::If": _conditional_statement(t, "ModerationStateOwnTable")}), "on the store table"),
+    # StatefulRules false: nothing of it.
+    ("DynamoDB permission with StatefulRules false", lambda t: _unconditional(t, "ModerationStateOwnTable"),
+        "with StatefulRules false"),
+    ("DynamoDB permission on a table named by hand, StatefulRules false", lambda t: _role_statements(t).append(
+        {"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:UpdateItem"], "Resource": OTHER_TABLE}),
+        "dynamodb:GetItem with StatefulRules false"),
+    ("table, secret and permission whatever StatefulRules", _always_stateful, "StoreTable exists with StatefulRules false"),
+    ("a statement under a condition of its own", lambda t: _role_statements(t).append(
+        {"Fn::If": ["HasAlarmTopic", {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": OTHER_TABLE},
+                    {"Ref": "AWS::NoValue"}]}), "a statement the checks cannot read"),
+    ("CHIMEFLOW_STORE_TABLE with StatefulRules false", lambda t: _variables(t).update(CHIMEFLOW_STORE_TABLE="chimeflow-state"),
+        "CHIMEFLOW_STORE_TABLE set with StatefulRules false"),
+    ("StatefulRules on by default", lambda t: t["Parameters"]["StatefulRules"].update(Default="true"), "Parameters/StatefulRules"),
+    # StatefulRules true: the table and the key.
+    ("a table without TTL", lambda t: _table(t).pop("TimeToLiveSpecification"), "no TTL on 'expires'"),
+    ("a table with TTL off", lambda t: _table(t)["TimeToLiveSpecification"].update(Enabled=False), "no TTL on 'expires'"),
+    ("a TTL on another attribute", lambda t: _table(t)["TimeToLiveSpecification"].update(AttributeName="ttl"), "no TTL on 'expires'"),
+    ("a table without PITR", lambda t: _table(t).pop("PointInTimeRecoverySpecification"), "point-in-time recovery"),
+    ("a table with PITR off", lambda t: _table(t)["PointInTimeRecoverySpecification"].update(PointInTimeRecoveryEnabled=False),
+        "point-in-time recovery"),
+    ("a table without SSESpecification", lambda t: _table(t).pop("SSESpecification"), "not encrypted with KMS"),
+    ("a table with SSE off", lambda t: _table(t)["SSESpecification"].update(SSEEnabled=False), "not encrypted with KMS"),
+    ("a table with a customer managed key", lambda t: _table(t)["SSESpecification"].update(
+        SSEType="KMS", KMSMasterKeyId="alias/chimeflow"), "customer managed key"),
+    ("a provisioned table", lambda t: _table(t).update(
+        BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}), "PAY_PER_REQUEST"),
+    ("a table with a sort key", lambda t: _table(t).update(
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}]),
+        "no sort key"),
+    ("the HMAC key written in the template", lambda t: _variables(t).update(
+        CHIMEFLOW_HASH_KEY={"Fn::If": ["StatefulRulesEnabled", "0123456789abcdef", {"Ref": "AWS::NoValue"}]}),
+        "not a secretsmanager dynamic reference"),
+    ("the HMAC key from a secret outside the template", lambda t: _variables(t).update(
+        CHIMEFLOW_HASH_KEY={"Fn::If": ["StatefulRulesEnabled", "{{resolve:secretsmanager:somebody-elses:SecretString}}",
+                                       {"Ref": "AWS::NoValue"}]}), "not a secretsmanager dynamic reference"),
+    ("CHIMEFLOW_STORE_TABLE not the table", lambda t: _variables(t).update(
+        CHIMEFLOW_STORE_TABLE={"Fn::If": ["StatefulRulesEnabled", "other", {"Ref": "AWS::NoValue"}]}), "not the template's table"),
+    # ChannelBans.
+    ("CreateChannelBan on every resource", lambda t: _ban_statement(t).update(Resource="*"), "Resource '*'"),
+    ("CreateChannelBan on every app instance", lambda t: _ban_statement(t).update(
+        Resource={"Fn::Sub": "arn:${AWS::Partition}:chime:${AWS::Region}:${AWS::AccountId}:app-instance/*"}),
+        "not the app instance's channels, users or bots"),
+    ("CreateChannelBan on the app instance itself", lambda t: _ban_statement(t).update(
+        Resource={"Fn::If": ["CreateAppInstance", {"Fn::GetAtt": ["AppInstance", "AppInstanceArn"]}, {"Fn::Sub": GIVEN_APP_INSTANCE}]}),
+        "not the app instance's channels, users or bots"),
+    ("CreateChannelBan beside other chime actions", lambda t: _ban_statement(t).update(
+        Action=["chime:CreateChannelBan", "chime:DeleteChannelBan"]), "shares a statement"),
+    ("chime:*ChannelBan", lambda t: _ban_statement(t).update(Action="chime:*ChannelBan"), "wildcard action"),
+    ("CreateChannelBan with ChannelBans false", lambda t: _conditional_statement(t, "BanInChannelsOfThisAppInstance").__setitem__(
+        0, "StatefulRulesEnabled"), "chime:CreateChannelBan with ChannelBans false"),
+    ("CreateChannelBan whatever the parameters", lambda t: _unconditional(t, "BanInChannelsOfThisAppInstance"),
+        "chime:CreateChannelBan with ChannelBans false"),
+    ("ChannelBans allowed without StatefulRules", lambda t: t["Rules"].pop("ChannelBansOnlyWithStatefulRules"),
+        "ChannelBans without StatefulRules is not refused"),
+    ("ChannelBans on by default", lambda t: t["Parameters"]["ChannelBans"].update(Default="true"), "Parameters/ChannelBans"),
 ]
 
 
