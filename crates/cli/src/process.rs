@@ -41,6 +41,12 @@ use crate::synthetic::text_event;
 /// with each finding highlighted (colour on a terminal unless NO_COLOR is
 /// set, «…» otherwise), the findings, what would be sent and any notes.
 ///
+/// Stateful rules (rate-limit, duplicate, strikes) keep their state in
+/// memory for the run: the events of one run, across every INPUT, share it,
+/// in order. An event's CreatedTimestamp is its time (events without one,
+/// and --text lines, are "now"). What the rules asked to keep or do (a
+/// strike, a timeout, a ban) is listed under "Effects"; nothing is banned.
+///
 /// Exit status: 0 when every event was processed, 1 when any event was an
 /// error line, 2 when the configuration is bad or an input cannot be read.
 #[derive(Debug, Args)]
@@ -94,7 +100,9 @@ struct ErrorLine<'a> {
 }
 
 pub fn run(args: &ProcessArgs) -> Result<ExitCode, Failure> {
-    let processor = chimeflow_rules::load(args.config.as_deref())?.into_processor();
+    let config = chimeflow_rules::load(args.config.as_deref())?;
+    let stage = LocalFacts::new(config.store.budget)?;
+    let processor = config.into_processor();
     let paths = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -152,7 +160,7 @@ pub fn run(args: &ProcessArgs) -> Result<ExitCode, Failure> {
                 })
             };
             let written = match event {
-                Ok(event) => match processor_outcome(&processor, &event) {
+                Ok(event) => match stage.outcome(&processor, &event) {
                     Ok(line) => out.outcome(&origin, &event, &line),
                     Err(message) => {
                         any_error = true;
@@ -177,11 +185,49 @@ pub fn run(args: &ProcessArgs) -> Result<ExitCode, Failure> {
     })
 }
 
-fn processor_outcome(
-    processor: &Processor,
-    event: &ProcessorEvent,
-) -> Result<chimeflow_core::Outcome, String> {
-    processor.process(event).map_err(|e| e.to_string())
+/// The facts stage of a run: an in-memory store every event of the run
+/// shares, driven on a current-thread runtime.
+struct LocalFacts {
+    runtime: tokio::runtime::Runtime,
+    stage: chimeflow_facts::Stage,
+}
+
+impl LocalFacts {
+    fn new(budget: std::time::Duration) -> Result<Self, Failure> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .map_err(|e| Failure::Runtime(format!("cannot start the async runtime: {e}")))?;
+        let store = std::sync::Arc::new(chimeflow_facts::MemoryStore::new());
+        Ok(Self {
+            runtime,
+            stage: chimeflow_facts::Stage::new(store).with_budget(budget),
+        })
+    }
+
+    /// Gathers what the rules ask for, runs them, records what they ask
+    /// to keep: the processor's order, in memory.
+    fn outcome(
+        &self,
+        processor: &Processor,
+        event: &ProcessorEvent,
+    ) -> Result<chimeflow_core::Outcome, String> {
+        let requests = processor.requests(event).map_err(|e| e.to_string())?;
+        if requests.is_empty() {
+            return processor.process(event).map_err(|e| e.to_string());
+        }
+        self.runtime.block_on(async {
+            let gathered = self
+                .stage
+                .gather(&requests, &event.channel_message, None)
+                .await;
+            let outcome = processor
+                .process_with(event, &gathered.facts)
+                .map_err(|e| e.to_string())?;
+            self.stage.record(&gathered, &outcome.effects, None).await;
+            Ok(outcome)
+        })
+    }
 }
 
 fn progress_bar(total: usize) -> ProgressBar {

@@ -40,8 +40,10 @@
 //! [the local loop](https://github.com/chimeflow/chimeflow/blob/main/docs/local.md).
 
 mod callback;
+mod duration;
 mod edits;
 mod event;
+mod facts;
 mod finding;
 pub mod limits;
 mod message;
@@ -57,10 +59,14 @@ mod selector;
 mod wire_enum;
 
 pub use callback::{CallbackBody, CallbackRequest, ChannelMessageCallback, PushNotification};
+pub use duration::{duration_str, format_duration, parse_duration};
 pub use event::{
     ChannelMessage, EventType, Identity, LEX_CONTENT_TYPE, MessageAttributeValue,
     MessageAttributes, MessageType, Persistence, ProcessorEvent, PushNotificationType, Target,
     parse_timestamp,
+};
+pub use facts::{
+    Effect, FactRequests, Facts, LogEntry, LogId, LogKind, Subject, SubjectFacts, Unavailable,
 };
 pub use finding::{Field, Finding, Findings};
 pub use limits::{LimitField, LimitViolation, LimitViolations};

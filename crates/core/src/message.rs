@@ -4,7 +4,9 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::edits::{EditMap, Recorder};
-use crate::{ChannelMessage, MessageAttributes, MessageType, Persistence, PushNotification};
+use crate::{
+    ChannelMessage, Effect, Facts, MessageAttributes, MessageType, Persistence, PushNotification,
+};
 
 /// A channel message as rules see it: the fields a callback can change
 /// (content, metadata, message attributes, push notification), plus read-only
@@ -39,13 +41,21 @@ pub struct Message<'a> {
     attributes: Cow<'a, MessageAttributes>,
     push_notification: Option<PushNotification>,
     edits: EditMap,
+    facts: &'a Facts,
+    effects: Vec<Effect>,
 }
 
 static NO_ATTRIBUTES: MessageAttributes = MessageAttributes::new();
+static NO_FACTS: Facts = Facts::none();
 
 impl<'a> Message<'a> {
-    /// A view of `received`, unchanged.
+    /// A view of `received`, unchanged, with no facts gathered.
     pub fn new(received: &'a ChannelMessage) -> Self {
+        Self::with_facts(received, &NO_FACTS)
+    }
+
+    /// A view of `received`, unchanged, with the facts gathered for it.
+    pub fn with_facts(received: &'a ChannelMessage, facts: &'a Facts) -> Self {
         Self {
             received,
             content: Cow::Borrowed(received.content.as_deref().unwrap_or("")),
@@ -58,7 +68,34 @@ impl<'a> Message<'a> {
             ),
             push_notification: None,
             edits: EditMap::default(),
+            facts,
+            effects: Vec::new(),
         }
+    }
+
+    // ----- facts and effects -----
+
+    /// What the runtime gathered for this message before the rules ran
+    /// (see [`Rule::gather`](crate::Rule::gather)).
+    pub fn facts(&self) -> &'a Facts {
+        self.facts
+    }
+
+    /// Asks the runtime to do something once the message is decided (log
+    /// a strike, ban the sender): see [`Effect`].
+    pub fn add_effect(&mut self, effect: Effect) {
+        self.effects.push(effect);
+    }
+
+    /// The effects asked for so far.
+    pub fn effects(&self) -> &[Effect] {
+        &self.effects
+    }
+
+    /// Takes the effects asked for (the processor moves them into the
+    /// Outcome).
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
     }
 
     /// The message as received, with every field of the event.

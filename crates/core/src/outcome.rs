@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::{CallbackRequest, Finding};
+use crate::{CallbackRequest, Effect, Finding};
 
 /// PASS, UPDATE or DENY.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -74,4 +74,8 @@ pub struct Outcome {
     /// event and fails the invocation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_callback: Option<String>,
+    /// What the rules asked the runtime to do once the message is decided
+    /// (log a strike, start a timeout, ban the sender).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<Effect>,
 }

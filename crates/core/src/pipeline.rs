@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::Arc;
 
-use crate::{Findings, Message, Rule, Verdict};
+use crate::{FactRequests, Findings, Message, Rule, Verdict};
 
 /// How a [`Pipeline::run`] ended, and which rule decided.
 #[derive(Debug)]
@@ -96,6 +96,19 @@ impl Pipeline {
 }
 
 impl Pipeline {
+    /// Collects what every rule needs gathered before `run` (see
+    /// [`Rule::gather`]). A panicking `gather` is caught and its requests
+    /// left out: the rule then finds its facts missing, as if the store
+    /// had failed, and applies its own policy.
+    pub fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
+        for (_, rule) in &self.rules {
+            let before = requests.clone();
+            if catch_unwind(AssertUnwindSafe(|| rule.gather(message, requests))).is_err() {
+                *requests = before;
+            }
+        }
+    }
+
     /// Runs the rules in order on `message`, each on the output of the one
     /// before, and says how the run ended and which rule decided: the
     /// first deny stops it, and so does a panic, which is caught here (a
@@ -173,5 +186,9 @@ impl Rule for Pipeline {
             PipelineRun::Denied { reason, .. } => Verdict::Deny(reason),
             PipelineRun::Panicked { rule } => resume_unwind(Box::new(NestedPanic { rule })),
         }
+    }
+
+    fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
+        Pipeline::gather(self, message, requests)
     }
 }

@@ -27,8 +27,8 @@
 
 use crate::limits::{self, CALLBACK_ID_LEN, EchoField, LimitField, MESSAGE_ID_LEN};
 use crate::{
-    CallbackRequest, ChannelMessageCallback, Decision, DenyReason, Findings, Message, Outcome,
-    Pipeline, PipelineRun, ProcessorEvent, Rule,
+    CallbackRequest, ChannelMessageCallback, Decision, DenyReason, Effect, FactRequests, Facts,
+    Findings, Message, Outcome, Pipeline, PipelineRun, ProcessorEvent, Rule,
 };
 
 /// What to answer when a message cannot be processed (a rule panicked).
@@ -128,11 +128,50 @@ impl Processor {
     /// assert_eq!(processor.process(&broken).unwrap_err().field, "CallbackId");
     /// ```
     pub fn process(&self, event: &ProcessorEvent) -> Result<Outcome, EventError> {
+        self.process_with(event, &Facts::none())
+    }
+
+    /// What the rules need gathered before they check `event` (see
+    /// [`Rule::gather`]); empty when no rule keeps state. Fails as
+    /// [`process`](Self::process) does, so nothing is gathered (or logged
+    /// in a store) for an event that cannot be answered.
+    ///
+    /// ```
+    /// use chimeflow_core::{OnError, Pipeline, Processor, ProcessorEvent};
+    ///
+    /// let processor = Processor::new(Pipeline::new(Vec::new()), OnError::Deny);
+    /// let event = ProcessorEvent::from_slice(br#"{"CallbackId": "0123456789abcdef0123456789abcdef",
+    ///     "ChannelMessage": {"MessageId": "m1", "Content": "hi"}}"#).unwrap();
+    /// assert!(processor.requests(&event).unwrap().is_empty());
+    /// ```
+    pub fn requests(&self, event: &ProcessorEvent) -> Result<FactRequests, EventError> {
+        check_identity(event)?;
+        let mut requests = FactRequests::default();
+        self.pipeline
+            .gather(&Message::new(&event.channel_message), &mut requests);
+        Ok(requests)
+    }
+
+    /// Processes one event with the facts gathered for it (what
+    /// [`requests`](Self::requests) asked for); see [`process`](Self::process).
+    /// The effects the rules asked for are in [`Outcome::effects`], for the
+    /// runtime to carry out.
+    pub fn process_with(
+        &self,
+        event: &ProcessorEvent,
+        facts: &Facts,
+    ) -> Result<Outcome, EventError> {
         check_identity(event)?;
         let received = &event.channel_message;
-        let mut message = Message::new(received);
+        let mut message = Message::with_facts(received, facts);
         let mut findings = Findings::new();
         let mut notes = Vec::new();
+        if let Some(why) = facts.unavailable() {
+            notes.push(format!(
+                "facts unavailable ({}): stateful rules applied their on_store_error",
+                why.as_str()
+            ));
+        }
         match self.pipeline.run(&mut message, &mut findings) {
             PipelineRun::Continue => {}
             PipelineRun::Denied { rule, reason } => {
@@ -140,7 +179,8 @@ impl Processor {
                     rule: rule.to_string(),
                     reason: reason.into_owned(),
                 };
-                return Ok(deny(event, findings.into_vec(), reason, notes));
+                let effects = message.take_effects();
+                return Ok(deny(event, findings.into_vec(), reason, notes, effects));
             }
             PipelineRun::Panicked { rule } => {
                 notes.push(format!(
@@ -153,9 +193,12 @@ impl Processor {
                             rule: rule.to_string(),
                             reason: "error".into(),
                         };
-                        return Ok(deny(event, findings.into_vec(), reason, notes));
+                        let effects = message.take_effects();
+                        return Ok(deny(event, findings.into_vec(), reason, notes, effects));
                     }
-                    OnError::Pass => message = Message::new(received),
+                    // The message as received, and nothing the rules asked
+                    // for: a run that panicked half-way decided nothing.
+                    OnError::Pass => message = Message::with_facts(received, facts),
                 }
             }
         }
@@ -173,7 +216,8 @@ impl Processor {
                     rule: "limits".into(),
                     reason: "limit".into(),
                 };
-                return Ok(deny(event, findings.into_vec(), reason, notes));
+                let effects = message.take_effects();
+                return Ok(deny(event, findings.into_vec(), reason, notes, effects));
             }
         }
         let decision = if changed && callback.channel_message != echoed {
@@ -189,6 +233,7 @@ impl Processor {
             notes,
             no_callback: no_callback(event),
             callback,
+            effects: message.take_effects(),
         })
     }
 }
@@ -323,6 +368,7 @@ fn deny(
     findings: Vec<crate::Finding>,
     reason: DenyReason,
     notes: Vec<String>,
+    effects: Vec<Effect>,
 ) -> Outcome {
     let received = &event.channel_message;
     Outcome {
@@ -332,6 +378,7 @@ fn deny(
         findings,
         notes,
         no_callback: no_callback(event),
+        effects,
         callback: CallbackRequest {
             channel_arn: received.channel_arn.clone(),
             callback_id: event.callback_id.clone(),

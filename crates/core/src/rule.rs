@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::{Findings, Message};
+use crate::{FactRequests, Findings, Message};
 
 /// What a rule decided.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +51,15 @@ pub trait Rule: Send + Sync {
 
     /// Checks one message.
     fn check(&self, message: &mut Message<'_>, findings: &mut Findings) -> Verdict;
+
+    /// Asks for the facts this rule needs to check `message` (its sender's
+    /// recent messages, say), before any rule runs. The runtime gathers the
+    /// requests of every rule at once and hands the answers to `check`
+    /// through [`Message::facts`]. Most rules need nothing: the default asks
+    /// for nothing. `message` is as received (no rule has run yet).
+    fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
+        let _ = (message, requests);
+    }
 }
 
 impl<R: Rule + ?Sized> Rule for Box<R> {
@@ -60,5 +69,9 @@ impl<R: Rule + ?Sized> Rule for Box<R> {
 
     fn check(&self, message: &mut Message<'_>, findings: &mut Findings) -> Verdict {
         (**self).check(message, findings)
+    }
+
+    fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
+        (**self).gather(message, requests)
     }
 }

@@ -1,6 +1,6 @@
 //! A rule that applies only to the messages its selector chooses.
 
-use crate::{Findings, Message, Rule, Selector, Verdict};
+use crate::{FactRequests, Findings, Message, Rule, Selector, Verdict};
 
 /// Wraps a rule with a [`Selector`]: messages outside it pass untouched.
 pub struct Selective {
@@ -46,6 +46,13 @@ impl Rule for Selective {
             self.rule.check(message, findings)
         } else {
             Verdict::Continue
+        }
+    }
+
+    /// Asks for facts only for the messages the rule applies to.
+    fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
+        if self.selector.matches(message) {
+            self.rule.gather(message, requests);
         }
     }
 }

@@ -11,6 +11,8 @@
 //! max_chars = 2000
 //! ```
 //!
+//! `[store]` says where stateful rules keep their state ([`StoreSettings`]).
+//!
 //! Every rule also takes `when`, a table that limits it to some messages
 //! (see [`chimeflow_core::Selector`]): `sender`, `not_sender`, `persistence`,
 //! `edits`, `content_type`.
@@ -29,6 +31,7 @@ use crate::error::ConfigError;
 use crate::quoting::without_quoted_value;
 use crate::registry::{BuildFailure, Registry};
 use crate::source::ConfigSource;
+use crate::store::StoreSettings;
 
 /// A loaded configuration: the error policy and the built rules, in order.
 pub struct Config {
@@ -36,6 +39,8 @@ pub struct Config {
     pub on_error: OnError,
     /// Where it came from.
     pub source_name: String,
+    /// Where stateful rules keep their state (`[store]`).
+    pub store: StoreSettings,
     rules: Vec<Box<dyn Rule>>,
 }
 
@@ -44,6 +49,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("on_error", &self.on_error)
             .field("source_name", &self.source_name)
+            .field("store", &self.store)
             .field("rules", &self.rule_ids())
             .finish()
     }
@@ -55,6 +61,7 @@ impl Config {
         let located = Locator::new(source);
         let document = DeTable::parse(&source.text).map_err(|e| located.toml_error(None, &e))?;
         let mut on_error = OnError::default();
+        let mut store = StoreSettings::default();
         let mut rules = Vec::new();
         for (key, value) in document.get_ref().iter() {
             match key.get_ref().as_ref() {
@@ -66,6 +73,19 @@ impl Config {
                                     value.span(),
                                     Some("on_error"),
                                     &without_quoted_value(e.message()),
+                                )
+                            })?;
+                }
+                "store" => {
+                    store =
+                        serde_path_to_error::deserialize(ValueDeserializer::from(value.clone()))
+                            .map_err(|e: serde_path_to_error::Error<toml::de::Error>| {
+                                let key = format!("store.{}", e.path());
+                                let key = key.trim_end_matches(".?").trim_end_matches('.');
+                                located.at(
+                                    value.span(),
+                                    Some(key),
+                                    &without_quoted_value(e.inner().message()),
                                 )
                             })?;
                 }
@@ -85,7 +105,7 @@ impl Config {
                     return Err(located.at(
                         key.span(),
                         Some(other),
-                        "unknown key (expected on_error or [[rules]])",
+                        "unknown key (expected on_error, [store] or [[rules]])",
                     ));
                 }
             }
@@ -93,6 +113,7 @@ impl Config {
         Ok(Self {
             on_error,
             source_name: source.name.clone(),
+            store,
             rules,
         })
     }

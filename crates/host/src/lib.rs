@@ -35,8 +35,10 @@ mod error;
 mod quoting;
 mod registry;
 mod source;
+mod store;
 
 pub use config::Config;
 pub use error::ConfigError;
 pub use registry::{Registry, RuleEntry};
 pub use source::{CONFIG_ENV, ConfigSource};
+pub use store::{ResolvedStore, STORE_TABLE_ENV, StoreKind, StoreSettings};

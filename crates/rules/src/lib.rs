@@ -22,20 +22,26 @@
 //! describes the file.
 
 mod default_config;
+mod stateful;
 mod text;
 
 pub mod deny_empty;
+pub mod duplicate;
 pub mod keyword;
 pub mod length;
 pub mod links;
+pub mod mention_spam;
 pub mod pii;
 pub mod profanity;
+pub mod rate_limit;
 pub mod regex_rule;
+pub mod strikes;
 pub mod tag;
 
 pub use default_config::{
     EMBEDDED_CONFIG, EMBEDDED_CONFIG_NAME, default_config, load, load_default,
 };
+pub use stateful::{OnStoreError, StatefulAction};
 
 use chimeflow_host::Registry;
 
@@ -51,6 +57,10 @@ pub fn register_builtins(registry: &mut Registry) -> &mut Registry {
         .register::<regex_rule::RegexConfig>()
         .register::<links::LinksConfig>()
         .register::<profanity::ProfanityConfig>()
+        .register::<mention_spam::MentionSpamConfig>()
+        .register::<rate_limit::RateLimitConfig>()
+        .register::<duplicate::DuplicateConfig>()
+        .register::<strikes::StrikesConfig>()
 }
 
 /// A registry with every built-in rule type (and nothing else yet): the

@@ -84,4 +84,21 @@ pub trait Callback: Send + Sync {
         &self,
         request: &CallbackRequest,
     ) -> impl Future<Output = Result<(), CallbackFailure>> + Send;
+
+    /// Bans `member_arn` from `channel_arn` (`CreateChannelBan`) as the
+    /// moderator `bearer_arn`: what the `strikes` rule asks for at its
+    /// `ban_at`. One attempt. A callback that cannot ban (the default)
+    /// answers `Unsupported`.
+    fn ban(
+        &self,
+        channel_arn: &str,
+        member_arn: &str,
+        bearer_arn: &str,
+    ) -> impl Future<Output = Result<(), CallbackFailure>> + Send {
+        let _ = (channel_arn, member_arn, bearer_arn);
+        std::future::ready(Err(CallbackFailure::Other {
+            status: None,
+            code: "Unsupported".into(),
+        }))
+    }
 }

@@ -3,13 +3,14 @@
 use std::fmt;
 use std::time::{Duration, Instant, SystemTime};
 
-use chimeflow_core::{CallbackRequest, Finding, Processor, ProcessorEvent};
+use chimeflow_core::{CallbackRequest, Effect, Finding, Outcome, Processor, ProcessorEvent};
+use chimeflow_facts::{Gathered, Stage};
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::delivery::{Delivery, deliver};
-use crate::logging::InvocationRecord;
+use crate::logging::{FactsRecord, InvocationRecord};
 use crate::{Callback, Settings, metrics};
 
 /// The processor's invocation handler, built once at cold start.
@@ -23,7 +24,14 @@ pub struct Handler<C> {
     /// `None`: a dry run, the one way the runtime has of not sending.
     callback: Option<C>,
     settings: Settings,
+    /// The facts stage, for stateful rules (none: their facts are missing,
+    /// and each applies its `on_store_error`).
+    stage: Option<Stage>,
 }
+
+/// What the facts stage needs of an invocation's deadline: it stops
+/// gathering this long before it, leaving the callback its time.
+const CALLBACK_RESERVE: Duration = Duration::from_millis(500);
 
 /// Why an invocation failed. Lambda retries a failed asynchronous
 /// invocation (twice by default) and then sends it to the on-failure
@@ -62,6 +70,8 @@ struct Processed {
     reason: Option<String>,
     findings: Vec<Finding>,
     request: CallbackRequest,
+    effects: Vec<Effect>,
+    gathered: Option<Gathered>,
 }
 
 impl<C: Callback> Handler<C> {
@@ -71,7 +81,22 @@ impl<C: Callback> Handler<C> {
             processor,
             callback: Some(callback),
             settings,
+            stage: None,
         }
+    }
+
+    /// The same handler with a facts stage for stateful rules: it gathers
+    /// what the rules ask for before they run, within the stage's budget
+    /// and never past the invocation's deadline, and records what they ask
+    /// to keep after the callback.
+    pub fn with_stage(mut self, stage: Stage) -> Self {
+        self.stage = Some(stage);
+        self
+    }
+
+    /// The facts stage, if any.
+    pub fn stage(&self) -> Option<&Stage> {
+        self.stage.as_ref()
     }
 
     /// A handler that sends no callback: it logs the request's shape
@@ -82,6 +107,7 @@ impl<C: Callback> Handler<C> {
             processor,
             callback: None,
             settings,
+            stage: None,
         }
     }
 
@@ -118,7 +144,7 @@ impl<C: Callback> Handler<C> {
         request_id: &str,
     ) -> Result<Value, InvocationError> {
         let started = Instant::now();
-        let processed = self.process(event).inspect_err(|error| {
+        let processed = self.process(event, deadline).await.inspect_err(|error| {
             tracing::error!(request_id, error_type = error.error_type, error = %error.message, "cannot process event");
         })?;
         if let Err(violations) = processed.request.validate() {
@@ -137,6 +163,7 @@ impl<C: Callback> Handler<C> {
                 Some(deliver(callback, &processed.request, deadline, &self.settings.retry).await)
             }
         };
+        let facts = self.record_facts(&processed, deadline).await;
         let record = InvocationRecord {
             request_id,
             message_id: &processed.message_id,
@@ -147,6 +174,7 @@ impl<C: Callback> Handler<C> {
             pipeline,
             callback: callback_started.elapsed(),
             delivery: delivery.as_ref(),
+            facts: facts.as_ref(),
         };
         record.log();
         metrics::emit(&record);
@@ -195,16 +223,16 @@ impl<C: Callback> Handler<C> {
     /// a known field of the wrong shape is set aside and the message still
     /// moderated; only an event without a usable CallbackId, MessageId and
     /// ChannelArn cannot be answered, and fails the invocation.
-    fn process(&self, bytes: &[u8]) -> Result<Processed, InvocationError> {
+    async fn process(&self, bytes: &[u8], deadline: Instant) -> Result<Processed, InvocationError> {
         let unusable = |message: String| InvocationError {
             error_type: "Chimeflow.UnusableEvent",
             message,
         };
         let event = ProcessorEvent::from_slice(bytes)
             .map_err(|error| unusable(format!("not a processor event: {error}")))?;
-        let outcome = self
-            .processor
-            .process(&event)
+        let (outcome, gathered) = self
+            .decide(&event, deadline)
+            .await
             .map_err(|error| unusable(error.to_string()))?;
         if let Some(reason) = outcome.no_callback {
             return Err(unusable(reason));
@@ -224,7 +252,101 @@ impl<C: Callback> Handler<C> {
             reason: outcome.reason.map(|r| format!("{}/{}", r.rule, r.reason)),
             findings: outcome.findings,
             request: outcome.callback,
+            effects: outcome.effects,
+            gathered,
         })
+    }
+
+    /// Gathers the facts the rules ask for (when any do and there is a
+    /// stage), then runs them.
+    async fn decide(
+        &self,
+        event: &ProcessorEvent,
+        deadline: Instant,
+    ) -> Result<(Outcome, Option<Gathered>), chimeflow_core::EventError> {
+        let requests = self.processor.requests(event)?;
+        let gathered = match &self.stage {
+            Some(stage) if !requests.is_empty() => {
+                let until = deadline.checked_sub(CALLBACK_RESERVE).unwrap_or(deadline);
+                let gathered = stage
+                    .gather(&requests, &event.channel_message, Some(until))
+                    .await;
+                for (subject, reason, error) in &gathered.failures {
+                    tracing::warn!(
+                        message_id = %event.channel_message.message_id,
+                        store = stage.store().kind(),
+                        subject,
+                        reason = reason.as_str(),
+                        error = error.as_ref().map(ToString::to_string),
+                        "facts unavailable: stateful rules apply their on_store_error"
+                    );
+                }
+                Some(gathered)
+            }
+            _ => None,
+        };
+        let facts = gathered.as_ref().map(|g| &g.facts);
+        let outcome = match facts {
+            Some(facts) => self.processor.process_with(event, facts)?,
+            None => self.processor.process(event)?,
+        };
+        Ok((outcome, gathered))
+    }
+
+    /// After the callback: records what the rules asked to keep and makes
+    /// the bans they asked for, before the deadline. Failures are logged
+    /// and counted; the message was already answered.
+    async fn record_facts(&self, processed: &Processed, deadline: Instant) -> Option<FactsRecord> {
+        let stage = self.stage.as_ref()?;
+        let gathered = processed.gathered.as_ref()?;
+        let mut record = FactsRecord {
+            store: stage.store().kind(),
+            calls: gathered.calls,
+            latency: gathered.elapsed,
+            unavailable: gathered.facts.unavailable().map(|u| u.as_str()),
+            ..FactsRecord::default()
+        };
+        let recorded = stage
+            .record(gathered, &processed.effects, Some(deadline))
+            .await;
+        record.recorded = recorded.calls;
+        record.record_failures = recorded.failures.len();
+        for (subject, reason, error) in &recorded.failures {
+            tracing::warn!(
+                message_id = %processed.message_id,
+                subject,
+                reason = reason.as_str(),
+                error = error.as_ref().map(ToString::to_string),
+                "could not record what the rules asked to keep"
+            );
+        }
+        for ban in &recorded.bans {
+            let Effect::Ban {
+                channel_arn,
+                member_arn,
+                bearer_arn,
+            } = ban
+            else {
+                continue;
+            };
+            record.bans += 1;
+            let Some(callback) = &self.callback else {
+                tracing::info!(message_id = %processed.message_id, "dry run: ban not made");
+                continue;
+            };
+            if let Err(failure) = callback.ban(channel_arn, member_arn, bearer_arn).await {
+                record.ban_failures += 1;
+                tracing::warn!(
+                    message_id = %processed.message_id,
+                    channel = %channel_arn,
+                    error = %failure.code(),
+                    "CreateChannelBan failed"
+                );
+            } else {
+                tracing::info!(message_id = %processed.message_id, channel = %channel_arn, "sender banned from the channel");
+            }
+        }
+        Some(record)
     }
 }
 

@@ -23,7 +23,10 @@
 //! - `CHIMEFLOW_ON_ERROR`: `deny` or `pass`, overriding the configuration.
 //! - `CHIMEFLOW_DRY_RUN=1`: log the callback (content replaced by sizes) and
 //!   return it as the invocation result instead of sending it.
-//! - `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING`: the SDK's endpoint override.
+//! - `CHIMEFLOW_STORE_TABLE`: the DynamoDB table of stateful rules (see
+//!   `[store]` in the configuration and `chimeflow-facts`).
+//! - `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING`, `AWS_ENDPOINT_URL_DYNAMODB`: the
+//!   SDK's endpoint overrides.
 //! - `RUST_LOG` / `AWS_LAMBDA_LOG_LEVEL`: log level (default `info`).
 //!
 //! The guide: [the processor](https://github.com/chimeflow/chimeflow/blob/main/docs/processor.md) (callbacks, retries, every
@@ -49,8 +52,11 @@ pub use settings::Settings;
 
 use std::process::ExitCode;
 
-use chimeflow_core::Processor;
-use chimeflow_host::{Config, ConfigSource, Registry};
+use std::sync::Arc;
+
+use chimeflow_core::{Processor, ProcessorEvent};
+use chimeflow_facts::{MemoryStore, Stage, Store};
+use chimeflow_host::{Config, ConfigSource, Registry, ResolvedStore, StoreSettings};
 
 /// Runs the processor Lambda with the rule types of `registry`: loads the
 /// configuration (`$CHIMEFLOW_CONFIG`, else `default_config`, which a custom
@@ -59,23 +65,28 @@ use chimeflow_host::{Config, ConfigSource, Registry};
 /// serves invocations.
 pub fn main_with_config(registry: Registry, default_config: ConfigSource) -> ExitCode {
     block_on(async move {
-        let processor = match ConfigSource::resolve_or(None, default_config)
+        let (processor, store) = match ConfigSource::resolve_or(None, default_config)
             .and_then(|source| Config::parse(&source, &registry))
         {
-            Ok(config) => config.into_processor(),
+            Ok(config) => {
+                let store = config.store.clone();
+                (config.into_processor(), store)
+            }
             Err(error) => {
                 return fail_init("Chimeflow.BadConfiguration", error.to_string()).await;
             }
         };
-        serve(processor).await
+        serve(processor, store).await
     })
 }
 
 /// Runs the processor Lambda with a processor built in code (rules of your
 /// own, no configuration file): the environment's settings apply as with
 /// [`main_with_config`] (`CHIMEFLOW_ON_ERROR`, `CHIMEFLOW_DRY_RUN`, the endpoint).
+/// Stateful rules keep their state as `CHIMEFLOW_STORE_TABLE` says (see
+/// [`handler_with_store`]).
 pub fn main_with_processor(processor: Processor) -> ExitCode {
-    block_on(serve(processor))
+    block_on(serve(processor, StoreSettings::default()))
 }
 
 /// The handler `main_with_config` serves, for `processor` with the environment's
@@ -84,7 +95,19 @@ pub fn main_with_processor(processor: Processor) -> ExitCode {
 /// `lambda_runtime::run(handler.into_service())`, inside layers of your own.
 /// A bad environment is an error, to report as the Runtime API's init error.
 pub async fn handler(processor: Processor) -> Result<Handler<SdkCallback>, lambda_runtime::Error> {
+    handler_with_store(processor, StoreSettings::default()).await
+}
+
+/// [`handler`], with the `[store]` settings of a configuration: the facts
+/// stage over DynamoDB (`type = "dynamodb"`, or `CHIMEFLOW_STORE_TABLE`
+/// set) or memory. Stateful rules with memory they did not ask for by name
+/// are an error: on Lambda every instance would count on its own.
+pub async fn handler_with_store(
+    processor: Processor,
+    store: StoreSettings,
+) -> Result<Handler<SdkCallback>, lambda_runtime::Error> {
     let settings = Settings::from_env()?;
+    let stage = stage_for(&processor, &store).await?;
     let processor = match settings.on_error {
         Some(on_error) => processor.with_on_error(on_error),
         None => processor,
@@ -95,11 +118,55 @@ pub async fn handler(processor: Processor) -> Result<Handler<SdkCallback>, lambd
         dry_run = settings.dry_run,
         "processor ready"
     );
-    Ok(if settings.dry_run {
+    let handler = if settings.dry_run {
         Handler::dry_run(processor, settings)
     } else {
         Handler::new(processor, SdkCallback::from_env().await, settings)
-    })
+    };
+    Ok(handler.with_stage(stage))
+}
+
+/// The facts stage `store` describes, for `processor`.
+async fn stage_for(processor: &Processor, store: &StoreSettings) -> Result<Stage, String> {
+    let backend: Arc<dyn Store> = match store.resolve_env()? {
+        ResolvedStore::Dynamodb { table } => {
+            Arc::new(chimeflow_facts::DynamoStore::from_env(table).await)
+        }
+        ResolvedStore::Memory { explicit } => {
+            if is_stateful(processor) {
+                if !explicit {
+                    return Err(format!(
+                        "stateful rules need a shared store: set {} (the SAM template's StatefulRules=true does) or [store] type = \"dynamodb\" with a table; [store] type = \"memory\" counts per instance",
+                        chimeflow_host::STORE_TABLE_ENV
+                    ));
+                }
+                tracing::warn!(
+                    "stateful rules with the memory store: each instance counts on its own"
+                );
+            }
+            Arc::new(MemoryStore::new())
+        }
+    };
+    tracing::info!(
+        store = backend.kind(),
+        budget_ms = store.budget.as_millis() as u64,
+        "facts stage ready"
+    );
+    Ok(Stage::new(backend).with_budget(store.budget))
+}
+
+/// Whether any rule asks for facts, for a message with a sender and a
+/// channel (a probe: rules limited by `when` to other messages may not
+/// show).
+pub fn is_stateful(processor: &Processor) -> bool {
+    const PROBE: &[u8] = br#"{"CallbackId": "00000000000000000000000000000000",
+        "ChannelMessage": {"MessageId": "probe", "Content": "probe",
+        "ChannelArn": "arn:aws:chime:us-east-1:000000000000:app-instance/probe/channel/probe",
+        "Sender": {"Arn": "arn:aws:chime:us-east-1:000000000000:app-instance/probe/user/probe"}}}"#;
+    ProcessorEvent::from_slice(PROBE)
+        .ok()
+        .and_then(|event| processor.requests(&event).ok())
+        .is_some_and(|requests| !requests.is_empty())
 }
 
 /// Logging, the panic hook and a current-thread runtime around `serve`.
@@ -131,8 +198,8 @@ fn block_on(
     })
 }
 
-async fn serve(processor: Processor) -> Result<(), lambda_runtime::Error> {
-    let handler = match handler(processor).await {
+async fn serve(processor: Processor, store: StoreSettings) -> Result<(), lambda_runtime::Error> {
+    let handler = match handler_with_store(processor, store).await {
         Ok(handler) => handler,
         Err(error) => return fail_init("Chimeflow.BadEnvironment", error.to_string()).await,
     };

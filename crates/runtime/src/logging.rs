@@ -25,6 +25,7 @@ const CAPPED: &[&str] = &[
     "aws_runtime",
     "aws_config",
     "aws_sdk_chimesdkmessaging",
+    "aws_sdk_dynamodb",
     "hyper",
     "hyper_util",
     "h2",
@@ -76,6 +77,28 @@ pub(crate) struct InvocationRecord<'a> {
     pub pipeline: Duration,
     pub callback: Duration,
     pub delivery: Option<&'a Delivery>,
+    /// The facts stage, when a rule asked for facts.
+    pub facts: Option<&'a FactsRecord>,
+}
+
+/// What the facts stage did for one invocation (counts and kinds only).
+#[derive(Debug, Default)]
+pub(crate) struct FactsRecord {
+    /// `memory` or `dynamodb`.
+    pub store: &'static str,
+    /// Store calls made before the rules ran.
+    pub calls: usize,
+    /// How long gathering took.
+    pub latency: Duration,
+    /// Why some facts were missing (`timeout`, `throttled`, `failed`), if so.
+    pub unavailable: Option<&'static str>,
+    /// Store calls made after the decision (strikes, timeouts, clean-up).
+    pub recorded: usize,
+    /// Of those, how many failed.
+    pub record_failures: usize,
+    /// Bans made, and bans that failed.
+    pub bans: usize,
+    pub ban_failures: usize,
 }
 
 impl InvocationRecord<'_> {
@@ -125,6 +148,10 @@ impl InvocationRecord<'_> {
             callback_ms = self.callback.as_millis() as u64,
             attempts = self.delivery.map_or(0, Delivery::attempts),
             callback = %self.callback_status(),
+            store_calls = self.facts.map(|f| f.calls + f.recorded),
+            store_ms = self.facts.map(|f| f.latency.as_secs_f64() * 1000.0),
+            facts_unavailable = self.facts.and_then(|f| f.unavailable),
+            bans = self.facts.map(|f| f.bans),
             "processed"
         );
     }

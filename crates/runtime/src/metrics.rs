@@ -3,7 +3,10 @@
 //! Per invocation, namespace `chimeflow` (or `CHIMEFLOW_METRICS_NAMESPACE`):
 //! `Invocations`, `PipelineLatency` (microseconds), `CallbackLatency`
 //! (milliseconds) and `CallbackAttempts`, by `Outcome`; and `Findings`, by
-//! `Rule` and `Category`, for each pair found.
+//! `Rule` and `Category`, for each pair found. With stateful rules:
+//! `StoreCalls`, `StoreLatency` (milliseconds), `StoreRecordFailures`,
+//! `Bans` and `BanFailures` by `Store`, and `FactsUnavailable` by `Store`
+//! and `Reason` (`timeout`, `throttled`, `failed`) when facts were missing.
 
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -45,6 +48,45 @@ pub(crate) fn documents(record: &InvocationRecord<'_>) -> Vec<serde_json::Value>
         "CallbackLatency": record.callback.as_millis() as u64,
         "CallbackAttempts": record.delivery.map_or(0, crate::Delivery::attempts),
     })];
+    if let Some(facts) = record.facts {
+        documents.push(json!({
+            "_aws": {
+                "Timestamp": timestamp,
+                "CloudWatchMetrics": [{
+                    "Namespace": namespace,
+                    "Dimensions": [["Store"]],
+                    "Metrics": [
+                        {"Name": "StoreCalls", "Unit": "Count"},
+                        {"Name": "StoreLatency", "Unit": "Milliseconds"},
+                        {"Name": "StoreRecordFailures", "Unit": "Count"},
+                        {"Name": "Bans", "Unit": "Count"},
+                        {"Name": "BanFailures", "Unit": "Count"}
+                    ]
+                }]
+            },
+            "Store": facts.store,
+            "StoreCalls": facts.calls + facts.recorded,
+            "StoreLatency": facts.latency.as_secs_f64() * 1000.0,
+            "StoreRecordFailures": facts.record_failures,
+            "Bans": facts.bans,
+            "BanFailures": facts.ban_failures,
+        }));
+        if let Some(reason) = facts.unavailable {
+            documents.push(json!({
+                "_aws": {
+                    "Timestamp": timestamp,
+                    "CloudWatchMetrics": [{
+                        "Namespace": namespace,
+                        "Dimensions": [["Store", "Reason"]],
+                        "Metrics": [{"Name": "FactsUnavailable", "Unit": "Count"}]
+                    }]
+                },
+                "Store": facts.store,
+                "Reason": reason,
+                "FactsUnavailable": 1,
+            }));
+        }
+    }
     let mut pairs: Vec<(&str, &str)> = record
         .findings
         .iter()
@@ -115,6 +157,7 @@ mod tests {
             pipeline: Duration::from_micros(42),
             callback: Duration::from_millis(7),
             delivery: Some(&delivery),
+            facts: None,
         };
         let documents = documents(&record);
         assert_eq!(documents.len(), 3);

@@ -78,6 +78,23 @@ impl Callback for SdkCallback {
             .map(|_| ())
             .map_err(classify)
     }
+
+    async fn ban(
+        &self,
+        channel_arn: &str,
+        member_arn: &str,
+        bearer_arn: &str,
+    ) -> Result<(), CallbackFailure> {
+        self.client
+            .create_channel_ban()
+            .channel_arn(channel_arn)
+            .member_arn(member_arn)
+            .chime_bearer(bearer_arn)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(classify_other)
+    }
 }
 
 fn to_sdk_message(
@@ -115,6 +132,23 @@ fn to_sdk_message(
         .set_sub_channel_id(message.sub_channel_id.clone())
         .set_content_type(message.content_type.clone())
         .build()
+}
+
+/// Maps the SDK error of a call other than the callback to its status and
+/// code (never the service's message).
+fn classify_other<E: ProvideErrorMetadata>(error: SdkError<E, HttpResponse>) -> CallbackFailure {
+    match error {
+        SdkError::TimeoutError(_) => CallbackFailure::Timeout,
+        SdkError::DispatchFailure(_) => CallbackFailure::Connection,
+        SdkError::ServiceError(service) => CallbackFailure::Other {
+            status: Some(service.raw().status().as_u16()),
+            code: service.err().code().unwrap_or("Unknown").to_owned(),
+        },
+        other => CallbackFailure::Other {
+            status: other.raw_response().map(|r| r.status().as_u16()),
+            code: "Unreadable".into(),
+        },
+    }
 }
 
 /// Maps an SDK error to what the delivery loop needs to know.

@@ -363,6 +363,40 @@ impl Rule for Profanity {
     }
 }
 
+/// What two texts share when they say the same thing however written: the
+/// letters of the profanity rule's normalised view (case, look-alikes,
+/// diacritics, leetspeak, repeats and spelling-out undone) without the
+/// word boundaries, so spacing tricks fold too; then each number of two or
+/// more digits (the view reads digits as boundaries, and "call 555-0100"
+/// differs from "call 555-0199"). Text with neither (emoji only, say)
+/// falls back to its trimmed lower case. Used by the `duplicate` rule.
+pub(crate) fn comparison_key(text: &str) -> Vec<u8> {
+    let mut key: Vec<u8> = SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        scratch.view.build(text);
+        scratch
+            .view
+            .bytes
+            .iter()
+            .copied()
+            .filter(|&byte| byte != normalize::BOUNDARY)
+            .collect()
+    });
+    let mut digits = String::new();
+    for number in text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|number| number.len() >= 2)
+    {
+        digits.push('\0');
+        digits.push_str(number);
+    }
+    key.extend_from_slice(digits.as_bytes());
+    if key.is_empty() {
+        key = text.trim().to_lowercase().into_bytes();
+    }
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -670,3 +704,4 @@ mod tests {
         assert!(toml::from_str::<ProfanityConfig>("colour = 1").is_err());
     }
 }
+
