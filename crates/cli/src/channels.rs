@@ -1,5 +1,6 @@
 //! `chimeflow channels …`: create, inspect, list and delete channels; add,
-//! list and remove their members. The clap arguments are in [`args`].
+//! list and remove their members; ban them, list, show and lift bans. The
+//! clap arguments are in [`args`].
 
 use std::process::ExitCode;
 
@@ -191,6 +192,75 @@ async fn call(
                 .await
                 .map_err(failure)?;
             None
+        }
+        ChannelsCommand::Ban(a) => {
+            let out = client
+                .create_channel_ban()
+                .channel_arn(&a.channel)
+                .member_arn(&a.member)
+                .chime_bearer(bearer)
+                .send()
+                .await
+                .map_err(failure)?;
+            Some(
+                Obj::new()
+                    .str("ChannelArn", out.channel_arn())
+                    .val("Member", out.member().map(shapes::identity))
+                    .build(),
+            )
+        }
+        ChannelsCommand::Unban(a) => {
+            client
+                .delete_channel_ban()
+                .channel_arn(&a.channel)
+                .member_arn(&a.member)
+                .chime_bearer(bearer)
+                .send()
+                .await
+                .map_err(failure)?;
+            None
+        }
+        ChannelsCommand::Bans(a) => {
+            let pages = a
+                .page
+                .collect(
+                    |max_results, next_token| {
+                        client
+                            .list_channel_bans()
+                            .channel_arn(&a.channel)
+                            .set_max_results(max_results)
+                            .set_next_token(next_token)
+                            .chime_bearer(bearer)
+                            .send()
+                    },
+                    |out| out.next_token(),
+                )
+                .await?;
+            Some(
+                Obj::new()
+                    .str("ChannelArn", pages.first(|out| out.channel_arn()))
+                    .val(
+                        "ChannelBans",
+                        Some(pages.items(|out| out.channel_bans(), shapes::channel_ban_summary)),
+                    )
+                    .str("NextToken", pages.next_token.as_deref())
+                    .build(),
+            )
+        }
+        ChannelsCommand::DescribeBan(a) => {
+            let out = client
+                .describe_channel_ban()
+                .channel_arn(&a.channel)
+                .member_arn(&a.member)
+                .chime_bearer(bearer)
+                .send()
+                .await
+                .map_err(failure)?;
+            Some(
+                Obj::new()
+                    .val("ChannelBan", out.channel_ban().map(shapes::channel_ban))
+                    .build(),
+            )
         }
     })
 }

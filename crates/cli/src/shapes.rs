@@ -2,10 +2,10 @@
 //! as RFC 3339 strings. Absent fields are left out.
 
 use aws_sdk_chimesdkmessaging::types::{
-    Channel, ChannelAssociatedWithFlowSummary, ChannelFlow, ChannelFlowSummary,
-    ChannelMembershipSummary, ChannelMessage, ChannelMessageStatusStructure, ChannelMessageSummary,
-    ChannelSummary, ElasticChannelConfiguration, ExpirationSettings, Identity,
-    MessageAttributeValue, Processor, Tag, Target,
+    Channel, ChannelAssociatedWithFlowSummary, ChannelBan, ChannelBanSummary, ChannelFlow,
+    ChannelFlowSummary, ChannelMembershipSummary, ChannelMessage, ChannelMessageStatusStructure,
+    ChannelMessageSummary, ChannelSummary, ElasticChannelConfiguration, ExpirationSettings,
+    Identity, MessageAttributeValue, Processor, Tag, Target,
 };
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
@@ -147,6 +147,19 @@ pub fn channel_summary(c: &ChannelSummary) -> Value {
 
 pub fn channel_membership_summary(m: &ChannelMembershipSummary) -> Value {
     Obj::new().val("Member", m.member().map(identity)).build()
+}
+
+pub fn channel_ban_summary(b: &ChannelBanSummary) -> Value {
+    Obj::new().val("Member", b.member().map(identity)).build()
+}
+
+pub fn channel_ban(b: &ChannelBan) -> Value {
+    Obj::new()
+        .val("Member", b.member().map(identity))
+        .str("ChannelArn", b.channel_arn())
+        .time("CreatedTimestamp", b.created_timestamp())
+        .val("CreatedBy", b.created_by().map(identity))
+        .build()
 }
 
 pub fn tags(items: &[Tag]) -> Value {

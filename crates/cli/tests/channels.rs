@@ -516,6 +516,154 @@ fn refusals_name_the_exception_and_exit_1() {
     assert_eq!(member_arns(&members), [emu.admin.as_str(), &emu.user]);
 }
 
+/// The banned ARNs of a `channels bans` response, sorted.
+fn banned_arns(response: &Value) -> Vec<&str> {
+    let mut arns: Vec<&str> = response["ChannelBans"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no ChannelBans: {response}"))
+        .iter()
+        .map(|b| b["Member"]["Arn"].as_str().unwrap())
+        .collect();
+    arns.sort_unstable();
+    arns
+}
+
+#[test]
+fn ban_keeps_a_member_out_until_unban() {
+    let emu = Emu::start();
+    // The admin's channel, the user a member.
+    let channel = emu.channel("c");
+    let ch = channel.as_str();
+    let user = emu.user.as_str();
+    let ban = ["channels", "ban", "--channel", ch, "--member", user];
+    let unban = ["channels", "unban", "--channel", ch, "--member", user];
+    let describe = [
+        "channels",
+        "describe-ban",
+        "--channel",
+        ch,
+        "--member",
+        user,
+    ];
+    let add = ["channels", "add-member", "--channel", ch, "--member", user];
+    let send = ["messages", "send", "--channel", ch, "--content", "hello"];
+
+    // A member who is no moderator cannot ban.
+    refused(
+        &emu.cli_as(
+            user,
+            &["channels", "ban", "--channel", ch, "--member", &emu.admin],
+        ),
+        "ForbiddenException",
+    );
+
+    let banned = emu.ok_as(&emu.admin, &ban);
+    assert_eq!(
+        banned,
+        json!({"ChannelArn": channel, "Member": {"Arn": user, "Name": "User"}})
+    );
+    let members = emu.ok_as(&emu.admin, &["channels", "members", "--channel", ch]);
+    assert_eq!(member_arns(&members), [emu.admin.as_str()], "kicked");
+    refused(&emu.cli_as(user, &send), "ForbiddenException");
+    refused(&emu.cli_as(&emu.admin, &add), "ForbiddenException");
+    refused(&emu.cli_as(&emu.admin, &ban), "ConflictException");
+
+    let described = emu.ok_as(&emu.admin, &describe);
+    let b = &described["ChannelBan"];
+    assert_eq!(b["ChannelArn"], channel);
+    assert_eq!(b["Member"], json!({"Arn": user, "Name": "User"}));
+    assert_eq!(b["CreatedBy"], json!({"Arn": emu.admin, "Name": "Admin"}));
+    assert!(b["CreatedTimestamp"].is_string(), "{b}");
+    let bans = emu.ok_as(&emu.admin, &["channels", "bans", "--channel", ch]);
+    assert_eq!(bans["ChannelArn"], channel);
+    assert_eq!(banned_arns(&bans), [user]);
+    assert!(bans.get("NextToken").is_none(), "{bans}");
+
+    // Unban prints nothing; the user is not a member until added again.
+    let run = emu.cli_as(&emu.admin, &unban);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
+    refused(&emu.cli_as(&emu.admin, &describe), "NotFoundException");
+    refused(&emu.cli_as(&emu.admin, &unban), "BadRequestException");
+    refused(&emu.cli_as(user, &send), "ForbiddenException");
+    emu.ok_as(&emu.admin, &add);
+    emu.ok_as(user, &send);
+    let bans = emu.ok_as(&emu.admin, &["channels", "bans", "--channel", ch]);
+    assert_eq!(bans, json!({"ChannelArn": channel, "ChannelBans": []}));
+}
+
+#[test]
+fn bans_pages_and_tables() {
+    let emu = Emu::start();
+    let channel = emu.channel("c");
+    let ch = channel.as_str();
+    let mut users = Vec::new();
+    for n in 0..3 {
+        let user = emu
+            .emulator()
+            .create_app_instance_user(&emu.app, &format!("u{n}"), &format!("U{n}"))
+            .unwrap();
+        emu.ok_as(
+            &emu.admin,
+            &["channels", "ban", "--channel", ch, "--member", &user],
+        );
+        users.push(user);
+    }
+    users.sort();
+    let bans = |extra: &[&str]| {
+        let mut args = vec!["channels", "bans", "--channel", ch];
+        args.extend(extra);
+        emu.ok_as(&emu.admin, &args)
+    };
+    let page = bans(&["--max-results", "2"]);
+    assert_eq!(page["ChannelBans"].as_array().unwrap().len(), 2);
+    let token = page["NextToken"].as_str().expect("a NextToken").to_owned();
+    let rest = bans(&["--max-results", "2", "--next-token", &token]);
+    assert_eq!(rest["ChannelBans"].as_array().unwrap().len(), 1);
+    assert!(rest.get("NextToken").is_none(), "{rest}");
+    let all = bans(&[]);
+    assert_eq!(banned_arns(&all), users);
+
+    // Tables: one row per ban; KEY/VALUE for describe-ban.
+    let run = emu.cli_as(
+        &emu.admin,
+        &["channels", "bans", "--channel", ch, "--output", "table"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{}", run.stdout);
+    assert!(lines[0].starts_with("Member.Arn "), "{}", run.stdout);
+    assert_eq!(lines[4], format!("ChannelArn: {channel}"));
+    let run = emu.cli_as(
+        &emu.admin,
+        &[
+            "channels",
+            "describe-ban",
+            "--channel",
+            ch,
+            "--member",
+            &users[0],
+            "--output",
+            "table",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("KEY "), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("ChannelBan.CreatedBy.Arn ") && l.ends_with(emu.admin.as_str())),
+        "{}",
+        run.stdout
+    );
+    // No bearer, no --member: usage errors before any call.
+    let run = emu.cli(&["channels", "bans", "--channel", ch]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("CHIMEFLOW_BEARER"), "{}", run.stderr);
+    let run = emu.cli_as(&emu.admin, &["channels", "ban", "--channel", ch]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+}
+
 #[test]
 fn usage_errors_exit_2_before_any_call() {
     let emu = Emu::start();
@@ -601,7 +749,7 @@ fn usage_errors_exit_2_before_any_call() {
 
 #[test]
 fn help_teaches_with_examples() {
-    let cases: [(&[&str], &[&str]); 4] = [
+    let cases: [(&[&str], &[&str]); 6] = [
         (
             &["channels", "--help"],
             &[
@@ -612,6 +760,10 @@ fn help_teaches_with_examples() {
                 "members",
                 "add-member",
                 "remove-member",
+                "ban",
+                "unban",
+                "bans",
+                "describe-ban",
                 "Examples",
                 "CHIMEFLOW_BEARER",
                 "--output",
@@ -631,6 +783,14 @@ fn help_teaches_with_examples() {
         (
             &["channels", "add-member", "--help"],
             &["CreateChannelMembership", "HIDDEN", "Examples"],
+        ),
+        (
+            &["channels", "ban", "--help"],
+            &["CreateChannelBan", "moderator", "unban", "Examples"],
+        ),
+        (
+            &["channels", "bans", "--help"],
+            &["ListChannelBans", "--max-results", "Examples"],
         ),
         (&["--help"], &["channels"]),
     ];

@@ -136,6 +136,20 @@ pub struct Channel {
     /// Messages in creation order. A message a processor denied is not
     /// kept (the service does not store it), not even its status.
     pub messages: Vec<Message>,
+    /// Banned user ARNs (CreateChannelBan) and who banned them when: a
+    /// banned user is no member, cannot be added as one, and cannot send.
+    #[serde(default)]
+    pub bans: BTreeMap<String, Ban>,
+}
+
+/// A channel ban.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Ban {
+    /// When it was created.
+    pub created: f64,
+    /// The moderator or AppInstanceAdmin who created it.
+    pub created_by: String,
 }
 
 /// A channel message.

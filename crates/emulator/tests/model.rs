@@ -434,6 +434,34 @@ async fn every_operation_answers_a_missing_resource_with_an_error_it_models() {
             json!({"MemberArn": format!("{app}/user/nobody"), "Type": "DEFAULT"}),
         ),
         (
+            "CreateChannelBan",
+            "POST",
+            format!("/channels/{no_channel}/bans"),
+            alice,
+            json!({"MemberArn": world.bob}),
+        ),
+        (
+            "DeleteChannelBan",
+            "DELETE",
+            format!("/channels/{channel}/bans/{}", encode(&world.bob)),
+            alice,
+            null.clone(),
+        ),
+        (
+            "ListChannelBans",
+            "GET",
+            format!("/channels/{no_channel}/bans"),
+            alice,
+            null.clone(),
+        ),
+        (
+            "DescribeChannelBan",
+            "GET",
+            format!("/channels/{channel}/bans/{}", encode(&world.bob)),
+            alice,
+            null.clone(),
+        ),
+        (
             "SendChannelMessage",
             "POST",
             format!("/channels/{no_channel}/messages"),
@@ -529,6 +557,6 @@ async fn every_operation_answers_a_missing_resource_with_an_error_it_models() {
     // Every implemented operation but CreateAppInstance (nothing to miss)
     // is covered (the src/ops unit test checks each against the model).
     let covered: std::collections::BTreeSet<&str> = cases.iter().map(|c| c.0).collect();
-    assert_eq!(covered.len(), 24, "{covered:?}");
+    assert_eq!(covered.len(), 28, "{covered:?}");
     world.emulator.shutdown().await;
 }

@@ -6,7 +6,8 @@ use crate::aws_options::{AwsArgs, long_help};
 use crate::paging::PageArgs;
 use crate::tags::{TagList, parse_tags};
 
-/// Channels: create, inspect, list, delete; add, list and remove members.
+/// Channels: create, inspect, list, delete; add, list and remove members;
+/// ban and unban them.
 ///
 /// A channel flow sees the messages of the channels associated with it
 /// (`chimeflow flows associate`); these commands make those channels and
@@ -21,6 +22,9 @@ use crate::tags::{TagList, parse_tags};
   chimeflow channels members --bearer $ADMIN --channel $CHANNEL --output table
   chimeflow channels describe --bearer $USER --channel $CHANNEL
   chimeflow channels list --bearer $ADMIN --app-instance-arn $APP --privacy PRIVATE
+  chimeflow channels ban --bearer $MOD --channel $CHANNEL --member $USER
+  chimeflow channels bans --bearer $MOD --channel $CHANNEL --output table
+  chimeflow channels unban --bearer $MOD --channel $CHANNEL --member $USER
   chimeflow channels delete --bearer $ADMIN --channel $CHANNEL"))]
 pub struct ChannelsArgs {
     #[command(flatten)]
@@ -48,6 +52,10 @@ pub enum ChannelsCommand {
     Members(MembersArgs),
     AddMember(AddMemberArgs),
     RemoveMember(RemoveMemberArgs),
+    Ban(BanArgs),
+    Unban(UnbanArgs),
+    Bans(BansArgs),
+    DescribeBan(DescribeBanArgs),
 }
 
 /// A channel mode.
@@ -225,6 +233,87 @@ pub struct RemoveMemberArgs {
     pub channel: String,
 
     /// The member to remove.
+    #[arg(long, value_name = "ARN")]
+    pub member: String,
+}
+
+/// Ban a user from a channel (CreateChannelBan); prints the ChannelArn and
+/// the banned Member.
+///
+/// A member is removed from the channel at once, so it can no longer send
+/// to it, and no one can add it as a member again until `chimeflow
+/// channels unban` lifts the ban. The bearer must be a moderator of the
+/// channel or an AppInstanceAdmin. On the emulator, a user who is no member
+/// can be banned ahead of time, a banned moderator loses the role, and
+/// banning a user twice is a ConflictException.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow channels ban --bearer $MOD --channel $CHANNEL --member $USER\n  \
+    chimeflow channels ban --bearer $ADMIN --channel $CHANNEL --member $USER --output table")]
+pub struct BanArgs {
+    /// The channel's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub channel: String,
+
+    /// The AppInstanceUser to ban.
+    #[arg(long, value_name = "ARN")]
+    pub member: String,
+}
+
+/// Lift a ban (DeleteChannelBan); prints nothing.
+///
+/// The user does not become a member again: add it with `chimeflow
+/// channels add-member` if it should be. The bearer must be a moderator of
+/// the channel or an AppInstanceAdmin; on the emulator, a user who is not
+/// banned is a BadRequestException.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow channels unban --bearer $MOD --channel $CHANNEL --member $USER\n  \
+    chimeflow channels add-member --bearer $MOD --channel $CHANNEL --member $USER")]
+pub struct UnbanArgs {
+    /// The channel's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub channel: String,
+
+    /// The banned AppInstanceUser.
+    #[arg(long, value_name = "ARN")]
+    pub member: String,
+}
+
+/// List the users banned from a channel (ListChannelBans).
+///
+/// The bearer must be a moderator of the channel or an AppInstanceAdmin.
+/// Every page is fetched and printed as one response, unless --max-results
+/// asks for one page (its NextToken is printed; pass it to --next-token).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow channels bans --bearer $MOD --channel $CHANNEL --output table\n  \
+    chimeflow channels bans --bearer $ADMIN --channel $CHANNEL --max-results 10")]
+pub struct BansArgs {
+    /// The channel's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub channel: String,
+
+    #[command(flatten)]
+    pub page: PageArgs,
+}
+
+/// Show one ban (DescribeChannelBan): the Member, who banned it
+/// (CreatedBy) and when (CreatedTimestamp).
+///
+/// The bearer must be a moderator of the channel or an AppInstanceAdmin. A
+/// user who is not banned is a NotFoundException (exit 1): a script can
+/// ask whether a user is banned with it.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    chimeflow channels describe-ban --bearer $MOD --channel $CHANNEL --member $USER\n  \
+    chimeflow channels describe-ban --bearer $MOD --channel $CHANNEL --member $USER --output table")]
+pub struct DescribeBanArgs {
+    /// The channel's ARN.
+    #[arg(long, value_name = "ARN")]
+    pub channel: String,
+
+    /// The banned AppInstanceUser.
     #[arg(long, value_name = "ARN")]
     pub member: String,
 }

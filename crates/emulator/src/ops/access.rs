@@ -33,9 +33,12 @@ pub fn is_moderator(state: &State, channel: &Channel, user: &str) -> bool {
     channel.moderators.contains(user) || is_admin(state, &channel.app_instance_arn, user)
 }
 
-/// Members, moderators and admins may read and write a channel.
+/// Members, moderators and admins may read and write a channel; a user
+/// banned from it may not, whatever its role.
 pub fn require_member(state: &State, channel: &Channel, user: &str) -> Result<(), ApiError> {
-    if channel.members.contains(user) || is_moderator(state, channel, user) {
+    if channel.bans.contains_key(user) {
+        Err(ApiError::forbidden("the bearer is banned from the channel"))
+    } else if channel.members.contains(user) || is_moderator(state, channel, user) {
         Ok(())
     } else {
         Err(ApiError::forbidden(

@@ -58,7 +58,8 @@ pub(super) fn list(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiErro
 }
 
 /// DeleteAppInstanceUser: the user leaves its admin role and every channel
-/// (member and moderator); the messages it sent stay.
+/// (member and moderator), and its bans are cleaned up, as AWS says of
+/// CreateChannelBan; the messages it sent stay.
 pub(super) fn delete(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiError> {
     let arn = input.req("AppInstanceUserArn");
     {
@@ -72,6 +73,7 @@ pub(super) fn delete(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiEr
             channel.members.remove(arn);
             channel.moderators.remove(arn);
             channel.hidden.remove(arn);
+            channel.bans.remove(arn);
         }
     }
     shared.changed();

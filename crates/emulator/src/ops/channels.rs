@@ -1,9 +1,9 @@
 //! Channels: CreateChannel (the creator becomes a member and moderator),
 //! DescribeChannel (with ChannelFlowArn), ListChannels, DeleteChannel;
-//! memberships: CreateChannelMembership, ListChannelMemberships,
-//! DeleteChannelMembership.
+//! memberships: CreateChannelMembership (refused for a banned user, see
+//! `bans`), ListChannelMemberships, DeleteChannelMembership.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -94,6 +94,7 @@ pub(super) fn create(shared: &Arc<Shared>, input: &Input) -> Result<Value, ApiEr
                 moderators: all_moderators,
                 hidden: BTreeSet::new(),
                 messages: Vec::new(),
+                bans: BTreeMap::new(),
             },
         );
         state.tokens.insert(token, arn.clone());
@@ -146,6 +147,11 @@ pub(super) fn create_membership(shared: &Arc<Shared>, input: &Input) -> Result<V
         {
             return Err(ApiError::not_found(
                 "MemberArn is not an AppInstanceUser of the channel's app instance",
+            ));
+        }
+        if channel.bans.contains_key(member) {
+            return Err(ApiError::forbidden(
+                "MemberArn is banned from the channel (DeleteChannelBan lifts the ban)",
             ));
         }
         let answer = json!({"ChannelArn": channel_arn, "Member": user_identity(&state, member)});

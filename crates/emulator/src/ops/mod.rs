@@ -6,6 +6,7 @@
 mod access;
 mod app_instance_users;
 mod app_instances;
+mod bans;
 mod callback;
 mod channels;
 mod flows;
@@ -62,6 +63,10 @@ fn run(shared: &Arc<Shared>, name: &str, input: Map<String, Value>) -> Result<Va
         "CreateChannelMembership" => channels::create_membership(shared, &input),
         "ListChannelMemberships" => channels::list_memberships(shared, &input),
         "DeleteChannelMembership" => channels::delete_membership(shared, &input),
+        "CreateChannelBan" => bans::create(shared, &input),
+        "DeleteChannelBan" => bans::delete(shared, &input),
+        "ListChannelBans" => bans::list(shared, &input),
+        "DescribeChannelBan" => bans::describe(shared, &input),
         "SendChannelMessage" => messages::send(shared, &input),
         "UpdateChannelMessage" => messages::update(shared, &input),
         "GetChannelMessage" => messages::get(shared, &input),
