@@ -32,6 +32,29 @@ pub fn callback_request(recorded: &RecordedRequest) -> Value {
 /// unless every request is valid ChannelFlowCallback input and serialises
 /// under botocore to the same body. An empty list is a failure too.
 pub fn assert_valid_callbacks(requests: &[Value]) {
+    run_validator("tests/tools/botocore_validate.py", requests);
+}
+
+/// Panics, with the script's report (names and problems only, never
+/// attribute values), unless every recorded DynamoDB request (JSON 1.0:
+/// the operation in `x-amz-target`) is valid input under botocore's
+/// `dynamodb` model, with every expression placeholder defined and used.
+/// An empty list is a failure too.
+pub fn assert_valid_dynamodb_requests(requests: &[RecordedRequest]) {
+    assert!(!requests.is_empty(), "no DynamoDB request was recorded");
+    let lines: Vec<Value> = requests
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "Target": r.header("x-amz-target").expect("a JSON 1.0 request names its operation"),
+                "Body": r.json(),
+            })
+        })
+        .collect();
+    run_validator("tests/tools/botocore_validate_dynamodb.py", &lines);
+}
+
+fn run_validator(script: &str, requests: &[Value]) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let python = std::env::var_os("CHIMEFLOW_PYTHON")
         .map(PathBuf::from)
@@ -43,7 +66,7 @@ pub fn assert_valid_callbacks(requests: &[Value]) {
     );
     let lines: String = requests.iter().map(|r| format!("{r}\n")).collect();
     let mut child = Command::new(&python)
-        .arg(root.join("tests/tools/botocore_validate.py"))
+        .arg(root.join(script))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

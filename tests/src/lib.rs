@@ -9,16 +9,22 @@
 //! - [`LambdaRie`]: AWS's Lambda Runtime Interface Emulator, which
 //!   `sam local invoke` runs a function under, started on 127.0.0.1.
 //! - [`assert_valid_callbacks`]: callback requests checked against
-//!   botocore's model of ChannelFlowCallback.
+//!   botocore's model of ChannelFlowCallback;
+//!   [`assert_valid_dynamodb_requests`] the same for DynamoDB requests.
+//! - [`MotoServer`]: moto's DynamoDB-compatible server on 127.0.0.1.
 
 mod callback_model;
 mod captured;
 mod chime_stub;
+mod dynamodb;
 mod lambda_rie;
 mod runtime_api;
 
-pub use callback_model::{assert_valid_callbacks, callback_request};
+pub use callback_model::{
+    assert_valid_callbacks, assert_valid_dynamodb_requests, callback_request,
+};
 pub use captured::Captured;
 pub use chime_stub::{ChimeStub, RecordedRequest, Reply};
+pub use dynamodb::MotoServer;
 pub use lambda_rie::{LambdaRie, RieAnswer};
 pub use runtime_api::{InvocationResult, RuntimeApi};

@@ -43,9 +43,82 @@ impl DynamoStore {
         Self::new(Client::new(&config), table)
     }
 
+    /// A store over `table` at a local DynamoDB-compatible server
+    /// (`endpoint`, e.g. moto's server), with placeholder credentials and no
+    /// retries: for `chimeflow local` and tests, never for AWS.
+    pub fn local(endpoint: &str, region: &str, table: impl Into<String>) -> Self {
+        use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_owned()))
+            .endpoint_url(endpoint)
+            .credentials_provider(Credentials::new(
+                "chimeflow-local",
+                "chimeflow-local",
+                None,
+                None,
+                "chimeflow-local",
+            ))
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .build();
+        Self::new(Client::from_conf(config), table)
+    }
+
     /// The table.
     pub fn table(&self) -> &str {
         &self.table
+    }
+
+    /// Creates the table as the SAM template does (on-demand, key `pk`, TTL
+    /// on `expires`) unless it exists: for `chimeflow local` and tests
+    /// against a local DynamoDB-compatible server. A deployed processor
+    /// never creates anything (its policy allows item calls only).
+    pub async fn create_table(&self) -> Result<(), StoreError> {
+        use aws_sdk_dynamodb::types::{
+            AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+            TimeToLiveSpecification,
+        };
+        let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Failed(e.to_string());
+        let created = self
+            .client
+            .create_table()
+            .table_name(&self.table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name(KEY)
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .map_err(build)?,
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name(KEY)
+                    .key_type(KeyType::Hash)
+                    .build()
+                    .map_err(build)?,
+            )
+            .send()
+            .await;
+        match created.map_err(classify) {
+            Ok(_) => {}
+            Err(StoreError::Failed(code)) if code == "ResourceInUseException" => return Ok(()),
+            Err(error) => return Err(error),
+        }
+        self.client
+            .update_time_to_live()
+            .table_name(&self.table)
+            .time_to_live_specification(
+                TimeToLiveSpecification::builder()
+                    .attribute_name(EXPIRES)
+                    .enabled(true)
+                    .build()
+                    .map_err(build)?,
+            )
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(())
     }
 
     async fn call(&self, update: ItemUpdate) -> Result<Item, StoreError> {

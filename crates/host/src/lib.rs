@@ -41,4 +41,4 @@ pub use config::Config;
 pub use error::ConfigError;
 pub use registry::{Registry, RuleEntry};
 pub use source::{CONFIG_ENV, ConfigSource};
-pub use store::{ResolvedStore, STORE_TABLE_ENV, StoreKind, StoreSettings};
+pub use store::{ResolvedStore, STORE_TABLE_ENV, STORE_TYPE_ENV, StoreKind, StoreSettings};

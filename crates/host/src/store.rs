@@ -8,6 +8,10 @@ use serde::Deserialize;
 /// `table`, and selects DynamoDB when `type` is not set.
 pub const STORE_TABLE_ENV: &str = "CHIMEFLOW_STORE_TABLE";
 
+/// The environment variable that overrides `type` (`memory` or
+/// `dynamodb`): what `chimeflow local` sets for the processor it runs.
+pub const STORE_TYPE_ENV: &str = "CHIMEFLOW_STORE";
+
 /// The `[store]` section, as written:
 ///
 /// ```toml
@@ -100,8 +104,37 @@ impl StoreSettings {
         }
     }
 
-    /// [`resolve`](Self::resolve) with the process's environment.
+    /// [`resolve`](Self::resolve) with the process's environment:
+    /// `CHIMEFLOW_STORE` overrides `type`, `CHIMEFLOW_STORE_TABLE` `table`.
     pub fn resolve_env(&self) -> Result<ResolvedStore, String> {
-        self.resolve(std::env::var(STORE_TABLE_ENV).ok())
+        self.with_type_override(std::env::var(STORE_TYPE_ENV).ok().as_deref())?
+            .resolve(std::env::var(STORE_TABLE_ENV).ok())
+    }
+
+    /// These settings with `type` replaced by `kind` (`memory` or
+    /// `dynamodb`) when it is set and not empty.
+    ///
+    /// ```
+    /// use chimeflow_host::{StoreKind, StoreSettings};
+    ///
+    /// let settings = StoreSettings::default().with_type_override(Some("memory")).unwrap();
+    /// assert_eq!(settings.kind, Some(StoreKind::Memory));
+    /// assert!(StoreSettings::default().with_type_override(Some("redis")).is_err());
+    /// ```
+    pub fn with_type_override(&self, kind: Option<&str>) -> Result<Self, String> {
+        let kind = match kind.map(str::trim) {
+            None | Some("") => self.kind,
+            Some("memory") => Some(StoreKind::Memory),
+            Some("dynamodb") => Some(StoreKind::Dynamodb),
+            Some(other) => {
+                return Err(format!(
+                    "{STORE_TYPE_ENV} must be memory or dynamodb, not {other:?}"
+                ));
+            }
+        };
+        Ok(Self {
+            kind,
+            ..self.clone()
+        })
     }
 }

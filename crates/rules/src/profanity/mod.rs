@@ -704,4 +704,3 @@ mod tests {
         assert!(toml::from_str::<ProfanityConfig>("colour = 1").is_err());
     }
 }
-
