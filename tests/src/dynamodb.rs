@@ -1,5 +1,8 @@
-//! A real DynamoDB-compatible server for tests: moto's server (`moto_server`,
-//! from PyPI's `moto[server]`, which scripts/test installs in .venv).
+//! A real DynamoDB-compatible server for tests: moto's (from PyPI's
+//! `moto[server]`, which scripts/test installs in .venv), run by
+//! tests/tools/dynamodb_server.py so that it applies one request at a time,
+//! as DynamoDB applies the writes to one item (moto's own `moto_server`
+//! can lose one of two concurrent UpdateItems of one item).
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -19,18 +22,20 @@ impl MotoServer {
     /// how to get it, when `moto_server` cannot be found: the tests that
     /// need DynamoDB must not pass without it.
     pub fn start() -> Self {
-        let program = Self::program();
+        let python = Self::python();
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tools/dynamodb_server.py");
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
             .port();
-        let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        let child = Command::new(&python)
+            .arg(&script)
+            .args(["127.0.0.1", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", python.display()));
         let server = Self {
             child,
             address: SocketAddr::from(([127, 0, 0, 1], port)),
@@ -39,19 +44,26 @@ impl MotoServer {
         server
     }
 
-    /// `$CHIMEFLOW_MOTO_SERVER`, else the repository's `.venv/bin/moto_server`.
-    pub fn program() -> PathBuf {
-        let program = std::env::var_os("CHIMEFLOW_MOTO_SERVER")
+    /// `$CHIMEFLOW_PYTHON`, else the repository's `.venv/bin/python`,
+    /// which must have moto's server.
+    pub fn python() -> PathBuf {
+        let python = std::env::var_os("CHIMEFLOW_PYTHON")
             .map(PathBuf::from)
             .unwrap_or_else(|| {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/moto_server")
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python")
             });
+        let has_moto = Command::new(&python)
+            .args(["-c", "import moto.moto_server.werkzeug_app, werkzeug"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
         assert!(
-            program.exists(),
-            "no moto_server at {} (run scripts/test, which installs moto[server] in .venv, or set CHIMEFLOW_MOTO_SERVER)",
-            program.display()
+            has_moto,
+            "no Python with moto[server] at {} (run scripts/test, which installs it in .venv, or set CHIMEFLOW_PYTHON)",
+            python.display()
         );
-        program
+        python
     }
 
     /// Waits for the port to accept connections: the server's readiness,

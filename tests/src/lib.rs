@@ -6,6 +6,7 @@
 //! - [`ChimeStub`]: an HTTP server on 127.0.0.1 standing in for Chime SDK
 //!   Messaging, answering each request from a script (a status and error
 //!   code, a connection reset, or no answer at all) and recording it.
+//! - [`ProcessorProcess`]: a processor binary run as Lambda runs it.
 //! - [`LambdaRie`]: AWS's Lambda Runtime Interface Emulator, which
 //!   `sam local invoke` runs a function under, started on 127.0.0.1.
 //! - [`assert_valid_callbacks`]: callback requests checked against
@@ -18,6 +19,7 @@ mod captured;
 mod chime_stub;
 mod dynamodb;
 mod lambda_rie;
+mod processor_process;
 mod runtime_api;
 
 pub use callback_model::{
@@ -27,4 +29,5 @@ pub use captured::Captured;
 pub use chime_stub::{ChimeStub, RecordedRequest, Reply};
 pub use dynamodb::MotoServer;
 pub use lambda_rie::{LambdaRie, RieAnswer};
+pub use processor_process::ProcessorProcess;
 pub use runtime_api::{InvocationResult, RuntimeApi};

@@ -3,86 +3,18 @@
 //! body, botocore's model), every fault case ending in exactly one accepted
 //! callback or a failed invocation that Lambda would retry.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
-use chimeflow_e2e::{ChimeStub, InvocationResult, RecordedRequest, Reply, RuntimeApi};
+use chimeflow_e2e::{
+    ChimeStub, InvocationResult, ProcessorProcess as Processor, RecordedRequest, Reply, RuntimeApi,
+};
 use serde_json::{Value, json};
 
 const CHANNEL: &str = "arn:aws:chime:us-east-1:111122223333:app-instance/8e5a3c1b-7f2d-4b6a-9c0e-1d2f3a4b5c6d/channel/0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 const CALLBACK_ID: &str = "6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c";
-
-/// The processor binary, running, with its output collected.
-struct Processor {
-    child: Child,
-    output: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Processor {
-    fn spawn(binary: &Path, api: &RuntimeApi, chime: &ChimeStub, env: &[(&str, &str)]) -> Self {
-        let mut command = Command::new(binary);
-        command
-            .env_clear()
-            .env("AWS_LAMBDA_RUNTIME_API", api.address())
-            .env("AWS_LAMBDA_FUNCTION_NAME", "chimeflow-processor")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-            .env(
-                "AWS_SECRET_ACCESS_KEY",
-                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-            )
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING", chime.endpoint())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (name, value) in env {
-            command.env(name, value);
-        }
-        let mut child = command.spawn().expect("the processor starts");
-        let output = Arc::new(Mutex::new(Vec::new()));
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let output = output.clone();
-            std::thread::spawn(move || {
-                let mut stream = stream;
-                let mut chunk = [0u8; 4096];
-                while let Ok(n) = stream.read(&mut chunk) {
-                    if n == 0 {
-                        break;
-                    }
-                    output.lock().unwrap().extend_from_slice(&chunk[..n]);
-                }
-            });
-        }
-        Self { child, output }
-    }
-
-    fn output(&self) -> String {
-        String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()
-    }
-
-    /// The JSON lines it wrote.
-    fn lines(&self) -> Vec<Value> {
-        self.output()
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()
-    }
-}
-
-impl Drop for Processor {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn processor_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_processor"))
@@ -553,7 +485,7 @@ async fn a_bad_configuration_is_an_init_error() {
         }
         other => panic!("{other:?}"),
     }
-    let status = processor.child.wait().unwrap();
+    let status = processor.wait();
     assert!(!status.success());
     assert!(chime.requests().is_empty());
 }
