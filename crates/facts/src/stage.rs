@@ -43,6 +43,10 @@ pub struct Gathered {
     /// The failures, by subject kind (`sender`, `channel`) and reason.
     pub failures: Vec<(&'static str, Unavailable, Option<StoreError>)>,
     entry: LogEntry,
+    /// The stage's clock when it gathered: TTLs count from it (a message
+    /// delivered again long after it was sent must not set a TTL in the
+    /// past, which would let DynamoDB delete newer state).
+    now_ms: u64,
     kept: BTreeMap<Subject, Duration>,
     stale: BTreeMap<Subject, Vec<String>>,
 }
@@ -112,6 +116,7 @@ impl Stage {
             elapsed: Duration::ZERO,
             failures: Vec::new(),
             entry,
+            now_ms,
             kept: BTreeMap::new(),
             stale: BTreeMap::new(),
         };
@@ -241,7 +246,7 @@ impl Stage {
             if update.is_read() {
                 continue;
             }
-            update.expires = Some(expires(entry.at_ms, kept));
+            update.expires = Some(expires(gathered.now_ms.max(entry.at_ms), kept));
             calls.push((subject, update));
         }
         if calls.is_empty() {
@@ -323,7 +328,7 @@ fn plan(
         kept = kept.max(log.window * 2);
     }
     if !update.is_read() {
-        update.expires = Some(expires(entry.at_ms, kept));
+        update.expires = Some(expires(now_ms.max(entry.at_ms), kept));
     }
     (update, kept)
 }
