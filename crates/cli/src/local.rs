@@ -17,6 +17,7 @@ use crate::aws::{self, failure};
 use crate::failure::Failure;
 
 mod args;
+mod store;
 
 pub use args::LocalArgs;
 
@@ -91,6 +92,13 @@ async fn serve(
         };
         Failure::Runtime(format!("cannot start the emulator: {e}{hint}"))
     })?;
+    let store = match store::LocalStore::start(args, emulator.region()).await {
+        Ok(store) => store,
+        Err(error) => {
+            emulator.shutdown().await;
+            return Err(error);
+        }
+    };
     let setup = match set_up(&emulator, args).await {
         Ok(setup) => setup,
         Err(error) => {
@@ -98,7 +106,12 @@ async fn serve(
             return Err(error);
         }
     };
-    let mut processor = match spawn_processor(&command, &emulator, processor_config.as_deref()) {
+    let mut processor = match spawn_processor(
+        &command,
+        &emulator,
+        processor_config.as_deref(),
+        store.env(),
+    ) {
         Ok(child) => child,
         Err(error) => {
             emulator.shutdown().await;
@@ -117,6 +130,7 @@ async fn serve(
         "ChannelArn": setup.channel_arn,
         "ChannelFlowArn": setup.flow_arn,
         "FunctionArn": setup.function_arn,
+        "Store": store.ready(),
     });
     println!("{ready}");
     eprintln!(
@@ -386,6 +400,7 @@ fn spawn_processor(
     command: &[String],
     emulator: &RunningEmulator,
     config: Option<&Path>,
+    store_env: &[(&'static str, String)],
 ) -> Result<tokio::process::Child, Failure> {
     let mut process = tokio::process::Command::new(&command[0]);
     process
@@ -419,6 +434,9 @@ fn spawn_processor(
     process.process_group(0);
     if let Some(config) = config {
         process.env("CHIMEFLOW_CONFIG", config);
+    }
+    for (name, value) in store_env {
+        process.env(name, value);
     }
     process
         .spawn()

@@ -523,3 +523,72 @@ fn sigterm_right_after_the_ready_line_stops_cleanly() {
         local.log.join("\n")
     );
 }
+
+#[test]
+fn local_keeps_the_state_of_stateful_rules_in_memory_or_in_dynamodb() {
+    processor_binary();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("stateful.toml");
+    std::fs::write(
+        &config,
+        "[[rules]]\ntype = \"profanity\"\n\n\
+         [[rules]]\ntype = \"strikes\"\ntimeout_at = 2\n\n\
+         [[rules]]\ntype = \"mention-spam\"\nmax_mentions = 1\n\n\
+         [[rules]]\ntype = \"duplicate\"\nmax_repeats = 0\n",
+    )
+    .unwrap();
+    let moto = root().join(".venv/bin/moto_server");
+    assert!(moto.exists(), "run scripts/test: it installs moto's server");
+    let moto = moto.to_str().unwrap();
+    for store in ["memory", "dynamodb"] {
+        let mut local = Local::start_with_env(
+            &["--config", config.to_str().unwrap(), "--store", store],
+            &[("CHIMEFLOW_MOTO_SERVER", moto)],
+        );
+        assert_eq!(local.ready["Store"]["Type"], store);
+        // PENDING, then SENT (and the message) or DENIED.
+        let status = |steps: Vec<Value>| {
+            steps
+                .iter()
+                .rev()
+                .find_map(|step| step["Status"]["Value"].as_str().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        assert_eq!(status(watch(&local, "hello there")), "SENT", "{store}");
+        assert_eq!(status(watch(&local, "HELLO  there!!")), "DENIED", "{store}");
+        assert_eq!(status(watch(&local, "@ann @bob look")), "DENIED", "{store}");
+        let masked = watch(&local, "what a shit day");
+        assert_eq!(status(masked.clone()), "SENT", "{store}");
+        assert_eq!(status(watch(&local, "fuck it")), "DENIED", "{store}");
+        assert_eq!(status(watch(&local, "sorry all")), "DENIED", "{store}");
+        // The processor's log says which rule decided each.
+        local.wait_log(Duration::from_secs(10), |log| {
+            let reasons: Vec<&String> =
+                log.iter().filter(|l| l.contains("\"processed\"")).collect();
+            reasons.len() >= 6
+        });
+        let reasons: Vec<String> = local
+            .log
+            .iter()
+            .filter(|l| l.contains("\"processed\""))
+            .map(|l| {
+                let line: Value = serde_json::from_str(l).unwrap();
+                line["reason"].as_str().unwrap_or("-").to_owned()
+            })
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                "-",
+                "duplicate/duplicate",
+                "mention-spam/mention-spam",
+                "-",
+                "strikes/timeout",
+                "strikes/timeout"
+            ],
+            "{store}"
+        );
+        let (code, _) = local.terminate();
+        assert_eq!(code, 0);
+    }
+}

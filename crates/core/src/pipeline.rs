@@ -96,10 +96,17 @@ impl Pipeline {
 }
 
 impl Pipeline {
+    /// Whether any rule is stateful ([`Rule::is_stateful`]).
+    pub fn is_stateful(&self) -> bool {
+        self.rules.iter().any(|(_, rule)| rule.is_stateful())
+    }
+
     /// Collects what every rule needs gathered before `run` (see
     /// [`Rule::gather`]). A panicking `gather` is caught and its requests
-    /// left out: the rule then finds its facts missing, as if the store
-    /// had failed, and applies its own policy.
+    /// left out, so one broken rule does not take the others' facts with
+    /// it; the rule then finds what it asked for missing or empty (another
+    /// rule may have asked for the same), and most likely panics again in
+    /// `check`, where the processor's error policy applies.
     pub fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
         for (_, rule) in &self.rules {
             let before = requests.clone();
@@ -190,5 +197,9 @@ impl Rule for Pipeline {
 
     fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
         Pipeline::gather(self, message, requests)
+    }
+
+    fn is_stateful(&self) -> bool {
+        Pipeline::is_stateful(self)
     }
 }

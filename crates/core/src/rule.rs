@@ -60,6 +60,14 @@ pub trait Rule: Send + Sync {
     fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
         let _ = (message, requests);
     }
+
+    /// Whether this rule asks for facts (for some messages at least): a
+    /// stateful rule, which a processor must not run without a store
+    /// shared by all its instances. Rules that implement
+    /// [`gather`](Rule::gather) say `true`.
+    fn is_stateful(&self) -> bool {
+        false
+    }
 }
 
 impl<R: Rule + ?Sized> Rule for Box<R> {
@@ -73,5 +81,9 @@ impl<R: Rule + ?Sized> Rule for Box<R> {
 
     fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
         (**self).gather(message, requests)
+    }
+
+    fn is_stateful(&self) -> bool {
+        (**self).is_stateful()
     }
 }

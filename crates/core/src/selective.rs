@@ -55,4 +55,8 @@ impl Rule for Selective {
             self.rule.gather(message, requests);
         }
     }
+
+    fn is_stateful(&self) -> bool {
+        self.rule.is_stateful()
+    }
 }

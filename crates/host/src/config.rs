@@ -88,6 +88,17 @@ impl Config {
                                     &without_quoted_value(e.inner().message()),
                                 )
                             })?;
+                    if let Err(problem) = store.check() {
+                        let span = match value.get_ref() {
+                            DeValue::Table(table) => option_span(table, "budget"),
+                            _ => None,
+                        };
+                        return Err(located.at(
+                            span.unwrap_or(value.span()),
+                            Some("store.budget"),
+                            &problem,
+                        ));
+                    }
                 }
                 "rules" => {
                     let DeValue::Array(items) = value.get_ref() else {
@@ -116,6 +127,11 @@ impl Config {
             store,
             rules,
         })
+    }
+
+    /// Whether any rule keeps state (see [`chimeflow_core::Rule::is_stateful`]).
+    pub fn is_stateful(&self) -> bool {
+        self.rules.iter().any(|rule| rule.is_stateful())
     }
 
     /// The rule ids, in order.

@@ -104,6 +104,19 @@ impl StoreSettings {
         }
     }
 
+    /// The longest budget: a message waiting longer for its facts than
+    /// this is waiting for nothing a chat user would accept.
+    pub const MAX_BUDGET: Duration = Duration::from_secs(30);
+
+    /// Checks what can be checked without the environment: the budget is
+    /// between 1 ms and [`MAX_BUDGET`](Self::MAX_BUDGET).
+    pub fn check(&self) -> Result<(), String> {
+        if self.budget < Duration::from_millis(1) || self.budget > Self::MAX_BUDGET {
+            return Err("must be between \"1ms\" and \"30s\"".into());
+        }
+        Ok(())
+    }
+
     /// [`resolve`](Self::resolve) with the process's environment:
     /// `CHIMEFLOW_STORE` overrides `type`, `CHIMEFLOW_STORE_TABLE` `table`.
     pub fn resolve_env(&self) -> Result<ResolvedStore, String> {

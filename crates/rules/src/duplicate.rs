@@ -42,7 +42,8 @@ Options
   on_store_error  = "open"                "open" (do not fire) or "closed"
   hash_key_env    = "CHIMEFLOW_HASH_KEY"  environment variable holding the key
   hash_key        = (none)                the key itself (prefer hash_key_env)
-  A key is required: the rule refuses to start without one.
+  A key of at least 16 bytes is required: the rule refuses to start
+  without one.
 
 Example
   [[rules]]
@@ -57,6 +58,10 @@ Limitations
 "#
     };
 }
+
+/// The shortest key accepted: a short key can be guessed, and with it the
+/// hashes of short messages reversed.
+pub const MIN_KEY_BYTES: usize = 16;
 
 /// The default environment variable holding the key.
 pub const HASH_KEY_ENV: &str = "CHIMEFLOW_HASH_KEY";
@@ -120,17 +125,21 @@ impl RuleConfig for DuplicateConfig {
             Some(key) => key.clone(),
             None => std::env::var(&self.hash_key_env).unwrap_or_default(),
         };
-        if key.is_empty() {
+        if key.is_empty() || key.len() < MIN_KEY_BYTES {
             return Err(OptionError::new(
                 if self.hash_key.is_some() {
                     "hash_key"
                 } else {
                     "hash_key_env"
                 },
-                format!(
-                    "no key for the content hash: set the environment variable {} (any secret, the same for every processor instance) or hash_key",
-                    self.hash_key_env
-                ),
+                if key.is_empty() {
+                    format!(
+                        "no key for the content hash: set the environment variable {} (a secret of at least {MIN_KEY_BYTES} bytes, the same for every processor instance) or hash_key",
+                        self.hash_key_env
+                    )
+                } else {
+                    format!("the key must be at least {MIN_KEY_BYTES} bytes")
+                },
             ));
         }
         let mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.as_bytes())
@@ -174,6 +183,10 @@ impl Duplicate {
 impl Rule for Duplicate {
     fn id(&self) -> &str {
         DuplicateConfig::TYPE
+    }
+
+    fn is_stateful(&self) -> bool {
+        true
     }
 
     fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {

@@ -151,6 +151,10 @@ impl Rule for RateLimit {
         RateLimitConfig::TYPE
     }
 
+    fn is_stateful(&self) -> bool {
+        true
+    }
+
     fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
         if let Some(log) = self.log(message) {
             requests.append(log, None);

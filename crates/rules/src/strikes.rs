@@ -27,7 +27,9 @@ What it does
     banned from the channel through CreateChannelBan, made as
     `ban_bearer`, a moderator (an AppInstanceUser or AppInstanceBot ARN
     that moderates the channel; the processor needs chime:CreateChannelBan).
-  Place it after the rules whose findings count. A message delivered
+  Place it after the rules whose findings count. A rule that denies ends
+  the run, so strikes never sees its findings: count rules that mask or
+  tag (profanity's default action masks). A message delivered
   again counts once. While timed out, a sender's messages are denied
   before any strike is counted.
 
@@ -56,7 +58,9 @@ Example
 Limitations
   A message without a sender is never a strike. A ban needs the channel
   ARN in the event and a bearer that moderates the channel; one that fails
-  is logged and counted, and the timeout still holds.
+  is logged and counted, and the timeout still holds; each later strike
+  at or past ban_at asks again. The timeout is one end time per sender:
+  a later timeout replaces an earlier one.
 "#
     };
 }
@@ -175,6 +179,10 @@ impl Strikes {
 impl Rule for Strikes {
     fn id(&self) -> &str {
         StrikesConfig::TYPE
+    }
+
+    fn is_stateful(&self) -> bool {
+        true
     }
 
     fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {

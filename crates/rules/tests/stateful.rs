@@ -168,7 +168,7 @@ fn a_message_delivered_again_or_edited_counts_once() {
 #[test]
 fn duplicates_fold_spacing_case_and_leetspeak() {
     let duplicate = processor(
-        "[[rules]]\ntype = \"duplicate\"\nmax_repeats = 1\nwindow = \"1m\"\nhash_key = \"k\"\n",
+        "[[rules]]\ntype = \"duplicate\"\nmax_repeats = 1\nwindow = \"1m\"\nhash_key = \"0123456789abcdef\"\n",
     );
     let outcomes = run(
         &duplicate,
@@ -204,7 +204,7 @@ fn duplicates_fold_spacing_case_and_leetspeak() {
 #[test]
 fn duplicates_across_channels() {
     let across = processor(
-        "[[rules]]\ntype = \"duplicate\"\nmax_repeats = 1\nacross_channels = true\nhash_key = \"k\"\n",
+        "[[rules]]\ntype = \"duplicate\"\nmax_repeats = 1\nacross_channels = true\nhash_key = \"0123456789abcdef\"\n",
     );
     let outcomes = run(
         &across,
@@ -223,7 +223,9 @@ fn duplicate_needs_a_key_and_stores_no_content() {
         "[[rules]]\ntype = \"duplicate\"\nhash_key_env = \"CHIMEFLOW_TEST_UNSET_VARIABLE\"\n",
     );
     assert!(error.contains("CHIMEFLOW_TEST_UNSET_VARIABLE"), "{error}");
-    let duplicate = processor("[[rules]]\ntype = \"duplicate\"\nhash_key = \"k\"\n");
+    let error = build_error("[[rules]]\ntype = \"duplicate\"\nhash_key = \"short\"\n");
+    assert!(error.contains("at least 16 bytes"), "{error}");
+    let duplicate = processor("[[rules]]\ntype = \"duplicate\"\nhash_key = \"0123456789abcdef\"\n");
     let event = event(&Sent("m1", "ann", "c1", "my secret plan", 0));
     let requests: FactRequests = duplicate.requests(&event).unwrap();
     let (_, tag) = requests.appends().next().unwrap();
@@ -231,7 +233,7 @@ fn duplicate_needs_a_key_and_stores_no_content() {
     assert_eq!(tag.len(), 16);
     assert!(tag.chars().all(|c| c.is_ascii_hexdigit()));
     // Another key, another tag: the tag is keyed.
-    let other = processor("[[rules]]\ntype = \"duplicate\"\nhash_key = \"other\"\n");
+    let other = processor("[[rules]]\ntype = \"duplicate\"\nhash_key = \"fedcba9876543210\"\n");
     let other_requests = other.requests(&event).unwrap();
     assert_ne!(other_requests.appends().next().unwrap().1, Some(tag));
 }
@@ -341,7 +343,7 @@ fn mention_spam_counts_distinct_members() {
 /// Each stateful rule, with its facts missing for `why`, under `policy`.
 fn without_facts(rule: &str, policy: &str, why: Unavailable) -> &'static str {
     let key = if rule == "duplicate" {
-        "hash_key = \"k\"\n"
+        "hash_key = \"0123456789abcdef\"\n"
     } else {
         ""
     };
@@ -392,6 +394,14 @@ fn when_limits_what_a_stateful_rule_counts() {
     ));
     let ann = event(&Sent("m1", "ann", "c1", "a", 0));
     assert!(limit.requests(&ann).unwrap().is_empty());
+    // Stateful all the same, whatever the selector: a processor needs a
+    // shared store for it.
+    assert!(limit.pipeline().is_stateful());
+    assert!(
+        !processor("[[rules]]\ntype = \"mention-spam\"\n")
+            .pipeline()
+            .is_stateful()
+    );
     let outcomes = run(
         &limit,
         &[

@@ -155,7 +155,14 @@ impl<C: Callback> Handler<C> {
             tracing::error!(request_id, message_id = %processed.message_id, error = %error.message, "cannot call back");
             return Err(error);
         }
-        let pipeline = started.elapsed();
+        // The rules' own time: gathering facts is the store's, reported
+        // apart (StoreLatency).
+        let pipeline = started.elapsed().saturating_sub(
+            processed
+                .gathered
+                .as_ref()
+                .map_or(Duration::ZERO, |g| g.elapsed),
+        );
         let callback_started = Instant::now();
         let delivery = match &self.callback {
             None => None,
@@ -163,6 +170,7 @@ impl<C: Callback> Handler<C> {
                 Some(deliver(callback, &processed.request, deadline, &self.settings.retry).await)
             }
         };
+        let callback_elapsed = callback_started.elapsed();
         let facts = self.record_facts(&processed, deadline).await;
         let record = InvocationRecord {
             request_id,
@@ -172,7 +180,7 @@ impl<C: Callback> Handler<C> {
             reason: processed.reason.as_deref(),
             findings: &processed.findings,
             pipeline,
-            callback: callback_started.elapsed(),
+            callback: callback_elapsed,
             delivery: delivery.as_ref(),
             facts: facts.as_ref(),
         };
@@ -299,6 +307,17 @@ impl<C: Callback> Handler<C> {
     async fn record_facts(&self, processed: &Processed, deadline: Instant) -> Option<FactsRecord> {
         let stage = self.stage.as_ref()?;
         let gathered = processed.gathered.as_ref()?;
+        if self.is_dry_run() {
+            // A dry run decides nothing: it counts (gathering logs the
+            // message) but records no strike or timeout and bans no one.
+            return Some(FactsRecord {
+                store: stage.store().kind(),
+                calls: gathered.calls,
+                latency: gathered.elapsed,
+                unavailable: gathered.facts.unavailable().map(|u| u.as_str()),
+                ..FactsRecord::default()
+            });
+        }
         let mut record = FactsRecord {
             store: stage.store().kind(),
             calls: gathered.calls,
@@ -331,7 +350,6 @@ impl<C: Callback> Handler<C> {
             };
             record.bans += 1;
             let Some(callback) = &self.callback else {
-                tracing::info!(message_id = %processed.message_id, "dry run: ban not made");
                 continue;
             };
             if let Err(failure) = callback.ban(channel_arn, member_arn, bearer_arn).await {

@@ -54,7 +54,7 @@ use std::process::ExitCode;
 
 use std::sync::Arc;
 
-use chimeflow_core::{Processor, ProcessorEvent};
+use chimeflow_core::Processor;
 use chimeflow_facts::{MemoryStore, Stage, Store};
 use chimeflow_host::{Config, ConfigSource, Registry, ResolvedStore, StoreSettings};
 
@@ -155,18 +155,9 @@ async fn stage_for(processor: &Processor, store: &StoreSettings) -> Result<Stage
     Ok(Stage::new(backend).with_budget(store.budget))
 }
 
-/// Whether any rule asks for facts, for a message with a sender and a
-/// channel (a probe: rules limited by `when` to other messages may not
-/// show).
+/// Whether any rule of `processor` is stateful ([`chimeflow_core::Rule::is_stateful`]).
 pub fn is_stateful(processor: &Processor) -> bool {
-    const PROBE: &[u8] = br#"{"CallbackId": "00000000000000000000000000000000",
-        "ChannelMessage": {"MessageId": "probe", "Content": "probe",
-        "ChannelArn": "arn:aws:chime:us-east-1:000000000000:app-instance/probe/channel/probe",
-        "Sender": {"Arn": "arn:aws:chime:us-east-1:000000000000:app-instance/probe/user/probe"}}}"#;
-    ProcessorEvent::from_slice(PROBE)
-        .ok()
-        .and_then(|event| processor.requests(&event).ok())
-        .is_some_and(|requests| !requests.is_empty())
+    processor.pipeline().is_stateful()
 }
 
 /// Logging, the panic hook and a current-thread runtime around `serve`.

@@ -18,13 +18,19 @@ use crate::duration::parse_duration;
 /// Standard output gets one JSON line once everything is ready:
 ///
 ///   {"Endpoint", "RuntimeApi", "Region", "AppInstanceArn", "AdminArn",
-///    "UserArn", "ChannelArn", "ChannelFlowArn", "FunctionArn"}
+///    "UserArn", "ChannelArn", "ChannelFlowArn", "FunctionArn", "Store"}
+///
+/// ("Store" is {"Type": "memory"} or {"Type": "dynamodb", "Endpoint", "Table"}.)
 ///
 /// and standard error a ready-to-paste `chimeflow messages watch` command.
 ///
 /// The processor gets AWS_LAMBDA_RUNTIME_API, AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING,
 /// AWS_REGION, placeholder credentials (none of your AWS profiles) and, with
-/// --config, CHIMEFLOW_CONFIG. Its log lines go to standard error, with the
+/// --config, CHIMEFLOW_CONFIG. Stateful rules (rate-limit, duplicate,
+/// strikes) keep their state as --store says: CHIMEFLOW_STORE=memory (the
+/// processor's own memory), or dynamodb with CHIMEFLOW_STORE_TABLE and
+/// AWS_ENDPOINT_URL_DYNAMODB; CHIMEFLOW_HASH_KEY is set to a local key
+/// unless you set one. Its log lines go to standard error, with the
 /// emulator's warnings (a FallbackAction applied, retries used up); RUST_LOG sets
 /// both levels.
 ///
@@ -37,7 +43,9 @@ use crate::duration::parse_duration;
 #[command(after_help = "Examples:\n  \
     cargo build -p chimeflow-processor --bin processor && chimeflow local\n  \
     chimeflow local --port 0 --config my-rules.toml\n  \
-    chimeflow local --processor ./target/debug/my-processor --duplicate-delivery")]
+    chimeflow local --processor ./target/debug/my-processor --duplicate-delivery\n  \
+    chimeflow local --config stateful.toml --store dynamodb\n  \
+    chimeflow local --store dynamodb --dynamodb-endpoint http://127.0.0.1:8000")]
 pub struct LocalArgs {
     /// The emulator's API port on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 7700, value_name = "PORT")]
@@ -84,6 +92,32 @@ pub struct LocalArgs {
     /// there (each run still sets up its own AppInstance, channel and flow).
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+
+    /// Where stateful rules keep their state: `memory` (the processor's own,
+    /// gone when it stops) or `dynamodb` (a DynamoDB-compatible server: the
+    /// one --dynamodb-endpoint names, else moto's server started on a free
+    /// port, from $CHIMEFLOW_MOTO_SERVER or `moto_server` on PATH; install
+    /// it with `pip install 'moto[server]'`).
+    #[arg(long, value_enum, default_value_t = StoreChoice::Memory, value_name = "STORE")]
+    pub store: StoreChoice,
+
+    /// With --store dynamodb: a DynamoDB-compatible server to use instead of
+    /// starting one (DynamoDB Local, moto, dynalite).
+    #[arg(long, value_name = "URL")]
+    pub dynamodb_endpoint: Option<String>,
+
+    /// With --store dynamodb: the table, created when missing.
+    #[arg(long, default_value = "chimeflow-local", value_name = "NAME")]
+    pub dynamodb_table: String,
+}
+
+/// Where `chimeflow local`'s processor keeps stateful rules' state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoreChoice {
+    /// The processor's own memory.
+    Memory,
+    /// A DynamoDB-compatible server.
+    Dynamodb,
 }
 
 /// Retry delays.

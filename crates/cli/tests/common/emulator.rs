@@ -225,9 +225,15 @@ pub struct Local {
 impl Local {
     /// Starts `chimeflow local --port 0 ARGS` and waits for its ready line.
     pub fn start(args: &[&str]) -> Self {
+        Self::start_with_env(args, &[])
+    }
+
+    /// [`Local::start`] with `env` added to its (clean) environment.
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = clean(Command::new(env!("CARGO_BIN_EXE_chimeflow")))
             .args(["local", "--port", "0"])
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(root())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

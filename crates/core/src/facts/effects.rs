@@ -8,7 +8,7 @@ use super::{LogId, Subject};
 /// decided: rules stay pure, and the runtime carries these out after the
 /// callback (a failure is logged and counted; the callback already went).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", rename_all_fields = "PascalCase")]
 pub enum Effect {
     /// Log this message in `log` (a strike, say). Logged once per message
     /// id, however often its event is delivered.

@@ -34,8 +34,10 @@ impl FactRequests {
     /// Log this message in `log` and return the log's entries within its
     /// window (this message's entry included). `content` is a keyed hash
     /// of the content, for rules that compare contents; the first rule to
-    /// give one sets it.
+    /// give one sets it. A tag must be hex digits (a store entry is
+    /// `|`-separated); any other is dropped.
     pub fn append(&mut self, log: LogId, content: Option<String>) {
+        let content = content.filter(|tag| tag.bytes().all(|b| b.is_ascii_hexdigit()));
         let slot = self.appends.entry(log).or_default();
         if slot.is_none() {
             *slot = content;
