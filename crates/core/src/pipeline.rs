@@ -109,8 +109,12 @@ impl Pipeline {
     /// `check`, where the processor's error policy applies.
     pub fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
         for (_, rule) in &self.rules {
-            let before = requests.clone();
-            if catch_unwind(AssertUnwindSafe(|| rule.gather(message, requests))).is_err() {
+            // Only a stateful rule asks for anything: the others' default
+            // `gather` adds nothing, so nothing needs keeping for them.
+            let before = rule.is_stateful().then(|| requests.clone());
+            if catch_unwind(AssertUnwindSafe(|| rule.gather(message, requests))).is_err()
+                && let Some(before) = before
+            {
                 *requests = before;
             }
         }

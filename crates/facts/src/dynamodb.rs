@@ -1,13 +1,14 @@
 //! The DynamoDB store: one table, one `UpdateItem` (or `GetItem`) per call.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use futures_util::future::{BoxFuture, FutureExt};
 
-use crate::{EXPIRES, Item, ItemUpdate, KEY, Store, StoreError};
+use crate::store::{EXPIRES, Item, ItemUpdate, KEY, Store, StoreError};
 
 /// Records in one DynamoDB table (partition key `pk`, a string; TTL on
 /// `expires`), shared by every processor instance. Each update is one
@@ -121,7 +122,7 @@ impl DynamoStore {
         Ok(())
     }
 
-    async fn call(&self, update: ItemUpdate) -> Result<Item, StoreError> {
+    async fn call(&self, update: ItemUpdate) -> Result<Arc<Item>, StoreError> {
         let key = AttributeValue::S(update.key.clone());
         if update.is_read() {
             let output = self
@@ -133,7 +134,7 @@ impl DynamoStore {
                 .send()
                 .await
                 .map_err(classify)?;
-            return Ok(item_of(output.item.unwrap_or_default()));
+            return Ok(Arc::new(item_of(output.item.unwrap_or_default())));
         }
         let expression = Expression::of(&update);
         let output = self
@@ -150,12 +151,12 @@ impl DynamoStore {
             .send()
             .await
             .map_err(classify)?;
-        Ok(item_of(output.attributes.unwrap_or_default()))
+        Ok(Arc::new(item_of(output.attributes.unwrap_or_default())))
     }
 }
 
 impl Store for DynamoStore {
-    fn update(&self, update: ItemUpdate) -> BoxFuture<'_, Result<Item, StoreError>> {
+    fn update(&self, update: ItemUpdate) -> BoxFuture<'_, Result<Arc<Item>, StoreError>> {
         self.call(update).boxed()
     }
 

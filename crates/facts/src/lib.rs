@@ -46,10 +46,4 @@ mod dynamodb;
 pub use dynamodb::DynamoStore;
 pub use memory::MemoryStore;
 pub use stage::{DEFAULT_BUDGET, Gathered, Recorded, Stage};
-pub use store::{Item, ItemUpdate, Store, StoreError};
-
-/// The TTL attribute of every record: when it may be deleted, in Unix seconds.
-pub const EXPIRES: &str = "expires";
-
-/// The partition key attribute of the table.
-pub const KEY: &str = "pk";
+pub use store::{EXPIRES, Item, ItemUpdate, KEY, Store, StoreError};

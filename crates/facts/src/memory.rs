@@ -2,12 +2,12 @@
 //! `chimeflow local` and tests.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use futures_util::future::{BoxFuture, FutureExt, ready};
 
-use crate::{Item, ItemUpdate, Store, StoreError};
+use crate::store::{EXPIRES, Item, ItemUpdate, Store, StoreError};
 
 /// Records in a map behind a lock: every update is atomic, as DynamoDB's
 /// `UpdateItem` is, so rules behave here exactly as against the table.
@@ -31,7 +31,10 @@ use crate::{Item, ItemUpdate, Store, StoreError};
 /// ```
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    records: Mutex<HashMap<String, Item>>,
+    /// Each record behind an `Arc`: an update changes it in place
+    /// (`Arc::make_mut`; the stage has let go of the last copy it was
+    /// handed) and hands out a shared copy, so a call clones nothing.
+    records: Mutex<HashMap<String, Arc<Item>>>,
 }
 
 impl MemoryStore {
@@ -50,7 +53,7 @@ impl MemoryStore {
         self.len() == 0
     }
 
-    fn apply(&self, update: ItemUpdate) -> Result<Item, StoreError> {
+    fn apply(&self, update: ItemUpdate) -> Result<Arc<Item>, StoreError> {
         let mut records = self
             .records
             .lock()
@@ -60,7 +63,7 @@ impl MemoryStore {
             .map_or(0, |d| d.as_secs());
         let expired = records
             .get(&update.key)
-            .and_then(|item| item.numbers.get(crate::EXPIRES))
+            .and_then(|item| item.numbers.get(EXPIRES))
             .is_some_and(|&expires| u64::try_from(expires).unwrap_or(0) < now);
         if expired {
             records.remove(&update.key);
@@ -68,7 +71,8 @@ impl MemoryStore {
         if update.is_read() {
             return Ok(records.get(&update.key).cloned().unwrap_or_default());
         }
-        let item = records.entry(update.key).or_default();
+        let shared = records.entry(update.key).or_default();
+        let item = Arc::make_mut(shared);
         for (attribute, element) in update.add {
             item.sets.entry(attribute).or_default().insert(element);
         }
@@ -80,17 +84,15 @@ impl MemoryStore {
             item.numbers.insert(attribute, value);
         }
         if let Some(expires) = update.expires {
-            item.numbers.insert(
-                crate::EXPIRES.into(),
-                i64::try_from(expires).unwrap_or(i64::MAX),
-            );
+            item.numbers
+                .insert(EXPIRES.into(), i64::try_from(expires).unwrap_or(i64::MAX));
         }
-        Ok(item.clone())
+        Ok(shared.clone())
     }
 }
 
 impl Store for MemoryStore {
-    fn update(&self, update: ItemUpdate) -> BoxFuture<'_, Result<Item, StoreError>> {
+    fn update(&self, update: ItemUpdate) -> BoxFuture<'_, Result<Arc<Item>, StoreError>> {
         ready(self.apply(update)).boxed()
     }
 

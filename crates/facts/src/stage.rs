@@ -11,7 +11,7 @@ use chimeflow_core::{
 use futures_util::future::join_all;
 
 use crate::layout::{attribute, bucket, is_stale, window_ms};
-use crate::{ItemUpdate, Store, StoreError};
+use crate::store::{Item, ItemUpdate, Store, StoreError};
 
 /// The default time budget for gathering: what a message may wait for its
 /// facts before the rules run without them.
@@ -334,12 +334,7 @@ fn plan(
 }
 
 /// What the rules asked of `subject`, read from its record.
-fn read(
-    requests: &FactRequests,
-    subject: &Subject,
-    at_ms: u64,
-    item: &crate::Item,
-) -> SubjectFacts {
+fn read(requests: &FactRequests, subject: &Subject, at_ms: u64, item: &Item) -> SubjectFacts {
     let mut known = SubjectFacts::default();
     let logs = requests
         .appends()
@@ -359,7 +354,7 @@ fn read(
 
 /// The entries of `log` in the bucket of `at_ms` and the one before,
 /// oldest first (unreadable elements skipped).
-fn entries(item: &crate::Item, log: &LogId, at_ms: u64) -> Vec<LogEntry> {
+fn entries(item: &Item, log: &LogId, at_ms: u64) -> Vec<LogEntry> {
     let current = bucket(at_ms, log.window);
     let mut entries: Vec<LogEntry> = [current.checked_sub(1), Some(current)]
         .into_iter()

@@ -2,8 +2,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
+
+/// The TTL attribute of every record: when it may be deleted, in Unix seconds.
+pub const EXPIRES: &str = "expires";
+
+/// The partition key attribute of the table.
+pub const KEY: &str = "pk";
 
 /// One call to a store: atomically change one record (by its key) and
 /// return it as it is afterwards. With nothing to change it is a strongly
@@ -69,8 +76,9 @@ pub enum StoreError {
 /// Where stateful rules keep their state. Object-safe, so the stage holds
 /// any store as `Arc<dyn Store>`.
 pub trait Store: Send + Sync + fmt::Debug {
-    /// Applies `update` atomically and returns the record afterwards.
-    fn update(&self, update: ItemUpdate) -> BoxFuture<'_, Result<Item, StoreError>>;
+    /// Applies `update` atomically and returns the record afterwards
+    /// (shared: the memory store hands out its own copy without cloning).
+    fn update(&self, update: ItemUpdate) -> BoxFuture<'_, Result<Arc<Item>, StoreError>>;
 
     /// A short name for logs: `memory` or `dynamodb`.
     fn kind(&self) -> &'static str;

@@ -203,13 +203,22 @@ impl Rule for Duplicate {
             Ok(entries) => entries,
             Err(why) => return self.config.on_store_error.verdict(why),
         };
-        // The content as received: what `gather` hashed.
-        let tag = self.content_tag(message.received().content.as_deref().unwrap_or(""));
+        // This message's own entry holds the tag `gather` computed from the
+        // content as received; computed again only if it is missing.
+        let entries: Vec<&LogEntry> = entries.collect();
+        let own = entries
+            .iter()
+            .find(|entry| entry.message_id == message.message_id() && !entry.content.is_empty());
+        let tag = match own {
+            Some(entry) => entry.content.clone(),
+            None => self.content_tag(message.received().content.as_deref().unwrap_or("")),
+        };
         let channel = (!self.config.across_channels)
             .then(|| message.channel_arn().map(LogEntry::channel_tag))
             .flatten();
         let sent = distinct(
             entries
+                .into_iter()
                 .filter(|entry| entry.content == tag)
                 .filter(|entry| channel.as_ref().is_none_or(|c| entry.channel == *c))
                 .map(|entry| entry.message_id.as_str()),
