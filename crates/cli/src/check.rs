@@ -15,7 +15,7 @@ use crate::failure::Failure;
 /// order. A bad configuration prints one error naming the file, line and key
 /// and exits 2, exactly as the processor would refuse to start with it.
 /// With stateful rules it also says where their state would be kept, as
-/// the processor would settle it in this environment ([store],
+/// the processor would settle it in this environment (`[store]`,
 /// CHIMEFLOW_STORE, CHIMEFLOW_STORE_TABLE).
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  chimeflow check\n  chimeflow check --config my-rules.toml")]

@@ -6,6 +6,8 @@
 //!
 //! cargo bench -p chimeflow-facts --bench dynamodb_latency [-- MESSAGES]
 
+// Shared with the criterion benchmark, which also uses start_ms.
+#[allow(dead_code)]
 #[path = "common.rs"]
 mod common;
 

@@ -32,7 +32,7 @@ fn now_ms() -> u64 {
         .as_millis() as u64
 }
 
-async fn item(store: &MemoryStore) -> chimeflow_facts::Item {
+async fn item(store: &MemoryStore) -> Arc<chimeflow_facts::Item> {
     store
         .update(ItemUpdate::new(format!("sender#{SENDER}")))
         .await
