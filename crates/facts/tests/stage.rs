@@ -72,7 +72,7 @@ async fn buckets_left_behind_are_removed_and_a_late_message_removes_nothing() {
             .await;
         stage.record(&gathered, &[], None).await;
     }
-    let names: Vec<String> = item(&store).await.sets.into_keys().collect();
+    let names: Vec<String> = item(&store).await.sets.keys().cloned().collect();
     assert_eq!(names.len(), 3, "{names:?}");
     // A recent message: its gather does not remove far-off buckets, and
     // with three left behind its record removes them.
