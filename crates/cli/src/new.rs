@@ -216,7 +216,9 @@ mod tests {
         ] {
             for (path, template) in FILES {
                 let text = render(template, "my-processor", &chimeflow);
-                assert!(!text.contains("{{"), "{path} keeps a placeholder");
+                // CloudFormation's own dynamic references are not ours.
+                let ours = text.replace("{{resolve:", "");
+                assert!(!ours.contains("{{"), "{path} keeps a placeholder");
             }
         }
     }

@@ -33,7 +33,9 @@ fn a_scaffold_has_every_file_and_no_placeholder() {
     ] {
         let text =
             std::fs::read_to_string(target.join(file)).unwrap_or_else(|_| panic!("{file} missing"));
-        assert!(!text.contains("{{"), "{file} keeps a placeholder");
+        // CloudFormation's own dynamic references are not ours.
+        let ours = text.replace("{{resolve:", "");
+        assert!(!ours.contains("{{"), "{file} keeps a placeholder");
     }
     let manifest = std::fs::read_to_string(target.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"chat-guard\""));

@@ -51,6 +51,8 @@ Example
   max_repeats = 2
   window = "5m"
   across_channels = true
+  # For a try-out only; deployed, leave the key to CHIMEFLOW_HASH_KEY.
+  hash_key = "not-a-secret-try-out-key"
 
 Limitations
   Attachments are not compared (content only). Messages that differ only
