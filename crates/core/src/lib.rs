@@ -66,7 +66,9 @@ pub use event::{
     parse_timestamp,
 };
 pub use facts::{
-    Effect, FactRequests, Facts, LogEntry, LogId, LogKind, Subject, SubjectFacts, Unavailable,
+    Effect, FactRequests, Facts, LanguageScore, LogEntry, LogId, LogKind, PiiEntity,
+    SegmentToxicity, ServiceAnswer, ServiceKind, ServiceRequest, Subject, SubjectFacts,
+    Unavailable,
 };
 pub use finding::{Field, Finding, Findings};
 pub use limits::{LimitField, LimitViolation, LimitViolations};

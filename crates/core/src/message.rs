@@ -43,6 +43,8 @@ pub struct Message<'a> {
     edits: EditMap,
     facts: &'a Facts,
     effects: Vec<Effect>,
+    notes: Vec<String>,
+    language: Option<String>,
 }
 
 static NO_ATTRIBUTES: MessageAttributes = MessageAttributes::new();
@@ -70,7 +72,35 @@ impl<'a> Message<'a> {
             edits: EditMap::default(),
             facts,
             effects: Vec::new(),
+            notes: Vec::new(),
+            language: None,
         }
+    }
+
+    /// Adds a note to the Outcome: why a rule did not do what it could
+    /// have (a language it does not support, say). Names and numbers only,
+    /// never content.
+    pub fn add_note(&mut self, note: impl Into<String>) {
+        self.notes.push(note.into());
+    }
+
+    /// Takes the notes added so far.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
+    }
+
+    /// Sets the message's language (an ISO 639-1 code such as `en`): what
+    /// the `language` rule does with Comprehend's answer.
+    pub fn set_language(&mut self, code: impl Into<String>) {
+        self.language = Some(code.into());
+    }
+
+    /// The message's language: as a rule set it, else the dominant language
+    /// a service found (in the facts), else unknown.
+    pub fn language(&self) -> Option<&str> {
+        self.language
+            .as_deref()
+            .or_else(|| self.facts.dominant_language())
     }
 
     // ----- facts and effects -----

@@ -78,4 +78,7 @@ pub struct Outcome {
     /// (log a strike, start a timeout, ban the sender).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub effects: Vec<Effect>,
+    /// The message's language, when a rule or a service found it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }

@@ -101,21 +101,39 @@ impl Pipeline {
         self.rules.iter().any(|(_, rule)| rule.is_stateful())
     }
 
-    /// Collects what every rule needs gathered before `run` (see
-    /// [`Rule::gather`]). A panicking `gather` is caught and its requests
-    /// left out, so one broken rule does not take the others' facts with
-    /// it; the rule then finds what it asked for missing or empty (another
-    /// rule may have asked for the same), and most likely panics again in
-    /// `check`, where the processor's error policy applies.
-    pub fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
-        for (_, rule) in &self.rules {
-            // Only a stateful rule asks for anything: the others' default
-            // `gather` adds nothing, so nothing needs keeping for them.
-            let before = rule.is_stateful().then(|| requests.clone());
-            if catch_unwind(AssertUnwindSafe(|| rule.gather(message, requests))).is_err()
-                && let Some(before) = before
-            {
-                *requests = before;
+    /// Collects what the rules need gathered before `run` (see
+    /// [`Rule::gather`]), in a first pass over `message`: in order, each
+    /// stateful rule says what it needs, seeing the message as the rules
+    /// before it left it, and each other rule checks the message as it
+    /// will in `run` (it needs no facts, so it decides the same). A deny
+    /// ends the pass: the rules after it would not run, so nothing is
+    /// gathered (or paid for) on their behalf, and a service never sees
+    /// text a local rule before it redacted.
+    ///
+    /// `message` and `findings` are scratch: `run` starts again from the
+    /// message as received. A panicking `gather` is caught and its requests
+    /// left out; the rule then finds what it asked for missing, and most
+    /// likely panics again in `check`, where the error policy applies.
+    pub fn gather(
+        &self,
+        message: &mut Message<'_>,
+        findings: &mut Findings,
+        requests: &mut FactRequests,
+    ) {
+        for (id, rule) in &self.rules {
+            if rule.is_stateful() {
+                let before = requests.clone();
+                let view: &Message<'_> = message;
+                if catch_unwind(AssertUnwindSafe(|| rule.gather(view, requests))).is_err() {
+                    *requests = before;
+                }
+                continue;
+            }
+            let outer = findings.set_current_rule(Some(id.clone()));
+            let checked = catch_unwind(AssertUnwindSafe(|| rule.check(message, findings)));
+            findings.set_current_rule(outer);
+            if !matches!(checked, Ok(Verdict::Continue)) {
+                return;
             }
         }
     }
@@ -199,8 +217,16 @@ impl Rule for Pipeline {
         }
     }
 
+    /// Nested as a rule, a pipeline's stateful rules gather with the
+    /// message as the outer pass gives it (no inner first pass: the view
+    /// is read-only here).
     fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
-        Pipeline::gather(self, message, requests)
+        for (_, rule) in self.rules.iter().filter(|(_, rule)| rule.is_stateful()) {
+            let before = requests.clone();
+            if catch_unwind(AssertUnwindSafe(|| rule.gather(message, requests))).is_err() {
+                *requests = before;
+            }
+        }
     }
 
     fn is_stateful(&self) -> bool {

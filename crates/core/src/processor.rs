@@ -27,8 +27,8 @@
 
 use crate::limits::{self, CALLBACK_ID_LEN, EchoField, LimitField, MESSAGE_ID_LEN};
 use crate::{
-    CallbackRequest, ChannelMessageCallback, Decision, DenyReason, Effect, FactRequests, Facts,
-    Findings, Message, Outcome, Pipeline, PipelineRun, ProcessorEvent, Rule,
+    CallbackRequest, ChannelMessageCallback, Decision, DenyReason, FactRequests, Facts, Findings,
+    Message, Outcome, Pipeline, PipelineRun, ProcessorEvent, Rule,
 };
 
 /// What to answer when a message cannot be processed (a rule panicked).
@@ -147,8 +147,11 @@ impl Processor {
     pub fn requests(&self, event: &ProcessorEvent) -> Result<FactRequests, EventError> {
         check_identity(event)?;
         let mut requests = FactRequests::default();
-        self.pipeline
-            .gather(&Message::new(&event.channel_message), &mut requests);
+        if self.pipeline.is_stateful() {
+            let mut message = Message::new(&event.channel_message);
+            self.pipeline
+                .gather(&mut message, &mut Findings::new(), &mut requests);
+        }
         Ok(requests)
     }
 
@@ -179,8 +182,13 @@ impl Processor {
                     rule: rule.to_string(),
                     reason: reason.into_owned(),
                 };
-                let effects = message.take_effects();
-                return Ok(deny(event, findings.into_vec(), reason, notes, effects));
+                return Ok(deny(
+                    event,
+                    findings.into_vec(),
+                    reason,
+                    notes,
+                    &mut message,
+                ));
             }
             PipelineRun::Panicked { rule } => {
                 notes.push(format!(
@@ -193,8 +201,13 @@ impl Processor {
                             rule: rule.to_string(),
                             reason: "error".into(),
                         };
-                        let effects = message.take_effects();
-                        return Ok(deny(event, findings.into_vec(), reason, notes, effects));
+                        return Ok(deny(
+                            event,
+                            findings.into_vec(),
+                            reason,
+                            notes,
+                            &mut message,
+                        ));
                     }
                     // The message as received, and nothing the rules asked
                     // for: a run that panicked half-way decided nothing.
@@ -216,10 +229,16 @@ impl Processor {
                     rule: "limits".into(),
                     reason: "limit".into(),
                 };
-                let effects = message.take_effects();
-                return Ok(deny(event, findings.into_vec(), reason, notes, effects));
+                return Ok(deny(
+                    event,
+                    findings.into_vec(),
+                    reason,
+                    notes,
+                    &mut message,
+                ));
             }
         }
+        notes.extend(message.take_notes());
         let decision = if changed && callback.channel_message != echoed {
             Decision::Update
         } else {
@@ -234,6 +253,7 @@ impl Processor {
             no_callback: no_callback(event),
             callback,
             effects: message.take_effects(),
+            language: message.language().map(str::to_owned),
         })
     }
 }
@@ -367,9 +387,12 @@ fn deny(
     event: &ProcessorEvent,
     findings: Vec<crate::Finding>,
     reason: DenyReason,
-    notes: Vec<String>,
-    effects: Vec<Effect>,
+    mut notes: Vec<String>,
+    message: &mut Message<'_>,
 ) -> Outcome {
+    notes.extend(message.take_notes());
+    let effects = message.take_effects();
+    let language = message.language().map(str::to_owned);
     let received = &event.channel_message;
     Outcome {
         message_id: received.message_id.clone(),
@@ -379,6 +402,7 @@ fn deny(
         notes,
         no_callback: no_callback(event),
         effects,
+        language,
         callback: CallbackRequest {
             channel_arn: received.channel_arn.clone(),
             callback_id: event.callback_id.clone(),

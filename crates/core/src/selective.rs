@@ -51,7 +51,7 @@ impl Rule for Selective {
 
     /// Asks for facts only for the messages the rule applies to.
     fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
-        if self.selector.matches(message) {
+        if self.selector.matches_known(message) {
             self.rule.gather(message, requests);
         }
     }

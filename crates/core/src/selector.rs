@@ -27,6 +27,12 @@ pub struct Selector {
     /// Content types (patterns as for `sender`; `""` matches a message
     /// without one); any may match.
     pub content_type: Vec<String>,
+    /// Languages (ISO 639-1 codes such as `en`; any may match), as the
+    /// `language` rule found them with Amazon Comprehend. A message whose
+    /// language is unknown does not match; while facts are being gathered
+    /// (before it is known) the condition is left out, so the rule asks
+    /// for what it needs and decides once the language is in.
+    pub language: Vec<String>,
 }
 
 impl Selector {
@@ -63,6 +69,16 @@ impl Selector {
     /// assert!(!guests.matches(&Message::new(&member)));
     /// ```
     pub fn matches(&self, message: &Message<'_>) -> bool {
+        self.matches_known(message)
+            && (self.language.is_empty()
+                || message
+                    .language()
+                    .is_some_and(|code| self.language.iter().any(|l| l == code)))
+    }
+
+    /// [`matches`](Self::matches) without the conditions on what is only
+    /// known once facts are in (the language): for gathering.
+    pub fn matches_known(&self, message: &Message<'_>) -> bool {
         let sender = message.sender_arn().unwrap_or("");
         if !self.sender.is_empty() && !self.sender.iter().any(|p| wildcard_match(p, sender)) {
             return false;

@@ -36,14 +36,21 @@
 
 mod layout;
 mod memory;
+mod services;
 mod stage;
 mod store;
+
+#[cfg(feature = "comprehend")]
+mod comprehend;
 
 #[cfg(feature = "dynamodb")]
 mod dynamodb;
 
+#[cfg(feature = "comprehend")]
+pub use comprehend::Comprehend;
 #[cfg(feature = "dynamodb")]
 pub use dynamodb::DynamoStore;
 pub use memory::MemoryStore;
-pub use stage::{DEFAULT_BUDGET, Gathered, Recorded, Stage};
+pub use services::Services;
+pub use stage::{DEFAULT_BUDGET, DEFAULT_SERVICE_BUDGET, Gathered, Recorded, ServiceCall, Stage};
 pub use store::{EXPIRES, Item, ItemUpdate, KEY, Store, StoreError};

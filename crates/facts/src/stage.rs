@@ -5,12 +5,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chimeflow_core::{
-    ChannelMessage, Effect, FactRequests, Facts, LogEntry, LogId, Subject, SubjectFacts,
-    Unavailable, parse_timestamp,
+    ChannelMessage, Effect, FactRequests, Facts, LogEntry, LogId, ServiceAnswer, ServiceKind,
+    ServiceRequest, Subject, SubjectFacts, Unavailable, parse_timestamp,
 };
 use futures_util::future::join_all;
 
 use crate::layout::{attribute, bucket, is_stale, window_ms};
+use crate::services::Services;
 use crate::store::{Item, ItemUpdate, Store, StoreError};
 
 /// The default time budget for gathering: what a message may wait for its
@@ -28,6 +29,24 @@ const MAX_SKEW_MS: u64 = 60_000;
 pub struct Stage {
     store: Arc<dyn Store>,
     budget: Duration,
+    services: Option<(Arc<dyn Services>, Duration)>,
+}
+
+/// The default time budget for a service call (Amazon Comprehend answers
+/// a short text in tens of milliseconds).
+pub const DEFAULT_SERVICE_BUDGET: Duration = Duration::from_millis(500);
+
+/// One service call, for logs and metrics (never the text).
+#[derive(Clone, Debug)]
+pub struct ServiceCall {
+    /// Which call.
+    pub kind: ServiceKind,
+    /// How long it took (the budget, when it ran out).
+    pub latency: Duration,
+    /// The units it is billed (100 characters each, 3 at least).
+    pub units: u64,
+    /// Why it gave no answer, if so, and the error.
+    pub failure: Option<(Unavailable, Option<StoreError>)>,
 }
 
 /// What the stage gathered for one message: the facts for the rules, and
@@ -42,6 +61,8 @@ pub struct Gathered {
     pub elapsed: Duration,
     /// The failures, by subject kind (`sender`, `channel`) and reason.
     pub failures: Vec<(&'static str, Unavailable, Option<StoreError>)>,
+    /// The service calls made (or that had none to answer them).
+    pub service_calls: Vec<ServiceCall>,
     entry: LogEntry,
     /// The stage's clock when it gathered: TTLs count from it (a message
     /// delivered again long after it was sent must not set a TTL in the
@@ -69,7 +90,21 @@ impl Stage {
         Self {
             store,
             budget: DEFAULT_BUDGET,
+            services: None,
         }
+    }
+
+    /// The same stage asking `services` (Amazon Comprehend) what the
+    /// rules ask, each call within `budget` (and the invocation's
+    /// deadline), at the same time as the store.
+    pub fn with_services(mut self, services: Arc<dyn Services>, budget: Duration) -> Self {
+        self.services = Some((services, budget));
+        self
+    }
+
+    /// The services, if any.
+    pub fn services(&self) -> Option<&Arc<dyn Services>> {
+        self.services.as_ref().map(|(services, _)| services)
     }
 
     /// The same stage with another budget.
@@ -115,6 +150,7 @@ impl Stage {
             calls: 0,
             elapsed: Duration::ZERO,
             failures: Vec::new(),
+            service_calls: Vec::new(),
             entry,
             now_ms,
             kept: BTreeMap::new(),
@@ -125,6 +161,12 @@ impl Stage {
         }
         let started = Instant::now();
         let end = deadline(started, self.budget, until);
+        let asked: Vec<&ServiceRequest> = requests.services().collect();
+        let questions = join_all(
+            asked
+                .iter()
+                .map(|request| self.ask(request, started, until)),
+        );
         let plans: Vec<(Subject, ItemUpdate, Duration)> = requests
             .subjects()
             .into_iter()
@@ -139,9 +181,14 @@ impl Stage {
             let update = update.clone();
             async move { tokio::time::timeout_at(end.into(), store.update(update)).await }
         });
-        let answers = join_all(calls).await;
+        // The store and the services at once.
+        let (answers, replies) = futures_util::future::join(join_all(calls), questions).await;
         gathered.elapsed = started.elapsed();
         let mut facts = Facts::new(at_ms);
+        for (request, (answer, call)) in asked.into_iter().zip(replies) {
+            facts = facts.with_service(request.clone(), answer);
+            gathered.service_calls.push(call);
+        }
         for ((subject, update, kept), answer) in plans.into_iter().zip(answers) {
             gathered.kept.insert(subject.clone(), kept);
             let known = match answer {
@@ -178,6 +225,46 @@ impl Stage {
         }
         gathered.facts = facts;
         gathered
+    }
+
+    /// Asks one service question within its budget; the answer, or why
+    /// there is none, and the call's record.
+    async fn ask(
+        &self,
+        request: &ServiceRequest,
+        started: Instant,
+        until: Option<Instant>,
+    ) -> (Result<ServiceAnswer, Unavailable>, ServiceCall) {
+        let mut call = ServiceCall {
+            kind: request.kind(),
+            latency: Duration::ZERO,
+            units: 0,
+            failure: None,
+        };
+        let Some((services, budget)) = &self.services else {
+            call.failure = Some((Unavailable::NoService, None));
+            return (Err(Unavailable::NoService), call);
+        };
+        call.units = request.billed_units();
+        let end = deadline(started, *budget, until);
+        let answer = tokio::time::timeout_at(end.into(), services.ask(request)).await;
+        call.latency = started.elapsed();
+        let answer = match answer {
+            Ok(Ok(answer)) => Ok(answer),
+            Ok(Err(error)) => {
+                let reason = match error {
+                    StoreError::Throttled(_) => Unavailable::Throttled,
+                    StoreError::Failed(_) => Unavailable::Failed,
+                };
+                call.failure = Some((reason, Some(error)));
+                Err(reason)
+            }
+            Err(_) => {
+                call.failure = Some((Unavailable::Timeout, None));
+                Err(Unavailable::Timeout)
+            }
+        };
+        (answer, call)
     }
 
     /// Records what the rules asked for (strikes, timeouts) and removes log

@@ -27,6 +27,7 @@ use chimeflow_core::{OnError, Pipeline, Processor, Rule, Selective, Selector};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use crate::comprehend::ComprehendSettings;
 use crate::error::ConfigError;
 use crate::quoting::without_quoted_value;
 use crate::registry::{BuildFailure, Registry};
@@ -41,6 +42,8 @@ pub struct Config {
     pub source_name: String,
     /// Where stateful rules keep their state (`[store]`).
     pub store: StoreSettings,
+    /// How the Comprehend-backed rules are asked (`[comprehend]`).
+    pub comprehend: ComprehendSettings,
     rules: Vec<Box<dyn Rule>>,
 }
 
@@ -50,6 +53,7 @@ impl fmt::Debug for Config {
             .field("on_error", &self.on_error)
             .field("source_name", &self.source_name)
             .field("store", &self.store)
+            .field("comprehend", &self.comprehend)
             .field("rules", &self.rule_ids())
             .finish()
     }
@@ -62,6 +66,7 @@ impl Config {
         let document = DeTable::parse(&source.text).map_err(|e| located.toml_error(None, &e))?;
         let mut on_error = OnError::default();
         let mut store = StoreSettings::default();
+        let mut comprehend = ComprehendSettings::default();
         let mut rules = Vec::new();
         for (key, value) in document.get_ref().iter() {
             match key.get_ref().as_ref() {
@@ -100,6 +105,30 @@ impl Config {
                         ));
                     }
                 }
+                "comprehend" => {
+                    comprehend =
+                        serde_path_to_error::deserialize(ValueDeserializer::from(value.clone()))
+                            .map_err(|e: serde_path_to_error::Error<toml::de::Error>| {
+                                let key = format!("comprehend.{}", e.path());
+                                let key = key.trim_end_matches(".?").trim_end_matches('.');
+                                located.at(
+                                    value.span(),
+                                    Some(key),
+                                    &without_quoted_value(e.inner().message()),
+                                )
+                            })?;
+                    if let Err(problem) = comprehend.check() {
+                        let span = match value.get_ref() {
+                            DeValue::Table(table) => option_span(table, "budget"),
+                            _ => None,
+                        };
+                        return Err(located.at(
+                            span.unwrap_or(value.span()),
+                            Some("comprehend.budget"),
+                            &problem,
+                        ));
+                    }
+                }
                 "rules" => {
                     let DeValue::Array(items) = value.get_ref() else {
                         return Err(located.at(
@@ -116,7 +145,7 @@ impl Config {
                     return Err(located.at(
                         key.span(),
                         Some(other),
-                        "unknown key (expected on_error, [store] or [[rules]])",
+                        "unknown key (expected on_error, [store], [comprehend] or [[rules]])",
                     ));
                 }
             }
@@ -125,6 +154,7 @@ impl Config {
             on_error,
             source_name: source.name.clone(),
             store,
+            comprehend,
             rules,
         })
     }

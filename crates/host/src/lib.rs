@@ -30,6 +30,7 @@
 //! assert_eq!((error.line, error.key.as_deref()), (Some(2), Some("rules[0].type")));
 //! ```
 
+mod comprehend;
 mod config;
 mod error;
 mod quoting;
@@ -37,6 +38,7 @@ mod registry;
 mod source;
 mod store;
 
+pub use comprehend::ComprehendSettings;
 pub use config::Config;
 pub use error::ConfigError;
 pub use registry::{Registry, RuleEntry};

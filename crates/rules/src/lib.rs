@@ -25,6 +25,7 @@ mod default_config;
 mod stateful;
 mod text;
 
+pub mod comprehend;
 pub mod deny_empty;
 pub mod duplicate;
 pub mod keyword;
@@ -61,6 +62,9 @@ pub fn register_builtins(registry: &mut Registry) -> &mut Registry {
         .register::<rate_limit::RateLimitConfig>()
         .register::<duplicate::DuplicateConfig>()
         .register::<strikes::StrikesConfig>()
+        .register::<comprehend::toxicity::ToxicityConfig>()
+        .register::<comprehend::pii::ComprehendPiiConfig>()
+        .register::<comprehend::language::LanguageConfig>()
 }
 
 /// A registry with every built-in rule type (and nothing else yet): the

@@ -25,8 +25,8 @@
 //!   return it as the invocation result instead of sending it.
 //! - `CHIMEFLOW_STORE_TABLE`: the DynamoDB table of stateful rules (see
 //!   `[store]` in the configuration and `chimeflow-facts`).
-//! - `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING`, `AWS_ENDPOINT_URL_DYNAMODB`: the
-//!   SDK's endpoint overrides.
+//! - `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING`, `AWS_ENDPOINT_URL_DYNAMODB`,
+//!   `AWS_ENDPOINT_URL_COMPREHEND`: the SDK's endpoint overrides.
 //! - `RUST_LOG` / `AWS_LAMBDA_LOG_LEVEL`: log level (default `info`).
 //!
 //! The guide: [the processor](https://github.com/chimeflow/chimeflow/blob/main/docs/processor.md) (callbacks, retries, every
@@ -56,7 +56,9 @@ use std::sync::Arc;
 
 use chimeflow_core::Processor;
 use chimeflow_facts::{MemoryStore, Stage, Store};
-use chimeflow_host::{Config, ConfigSource, Registry, ResolvedStore, StoreSettings};
+use chimeflow_host::{
+    ComprehendSettings, Config, ConfigSource, Registry, ResolvedStore, StoreSettings,
+};
 
 /// Runs the processor Lambda with the rule types of `registry`: loads the
 /// configuration (`$CHIMEFLOW_CONFIG`, else `default_config`, which a custom
@@ -69,8 +71,8 @@ pub fn main_with_config(registry: Registry, default_config: ConfigSource) -> Exi
             .and_then(|source| Config::parse(&source, &registry))
         {
             Ok(config) => {
-                let store = config.store.clone();
-                (config.into_processor(), store)
+                let settings = (config.store.clone(), config.comprehend.clone());
+                (config.into_processor(), settings)
             }
             Err(error) => {
                 return fail_init("Chimeflow.BadConfiguration", error.to_string()).await;
@@ -86,7 +88,10 @@ pub fn main_with_config(registry: Registry, default_config: ConfigSource) -> Exi
 /// Stateful rules keep their state as `CHIMEFLOW_STORE_TABLE` says (see
 /// [`handler_with_store`]).
 pub fn main_with_processor(processor: Processor) -> ExitCode {
-    block_on(serve(processor, StoreSettings::default()))
+    block_on(serve(
+        processor,
+        (StoreSettings::default(), ComprehendSettings::default()),
+    ))
 }
 
 /// The handler `main_with_config` serves, for `processor` with the environment's
@@ -106,8 +111,23 @@ pub async fn handler_with_store(
     processor: Processor,
     store: StoreSettings,
 ) -> Result<Handler<SdkCallback>, lambda_runtime::Error> {
+    handler_with_settings(processor, store, ComprehendSettings::default()).await
+}
+
+/// [`handler_with_store`], with the `[comprehend]` settings too: the
+/// Comprehend-backed rules (toxicity, comprehend-pii, language) ask
+/// Amazon Comprehend (`AWS_ENDPOINT_URL_COMPREHEND` overrides its
+/// endpoint), each call within the budget.
+pub async fn handler_with_settings(
+    processor: Processor,
+    store: StoreSettings,
+    comprehend: ComprehendSettings,
+) -> Result<Handler<SdkCallback>, lambda_runtime::Error> {
     let settings = Settings::from_env()?;
-    let stage = stage_for(&processor, &store).await?;
+    let stage = stage_for(&processor, &store).await?.with_services(
+        Arc::new(chimeflow_facts::Comprehend::from_env().await),
+        comprehend.budget,
+    );
     let processor = match settings.on_error {
         Some(on_error) => processor.with_on_error(on_error),
         None => processor,
@@ -189,8 +209,11 @@ fn block_on(
     })
 }
 
-async fn serve(processor: Processor, store: StoreSettings) -> Result<(), lambda_runtime::Error> {
-    let handler = match handler_with_store(processor, store).await {
+async fn serve(
+    processor: Processor,
+    (store, comprehend): (StoreSettings, ComprehendSettings),
+) -> Result<(), lambda_runtime::Error> {
+    let handler = match handler_with_settings(processor, store, comprehend).await {
         Ok(handler) => handler,
         Err(error) => return fail_init("Chimeflow.BadEnvironment", error.to_string()).await,
     };

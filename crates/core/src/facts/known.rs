@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{LogEntry, LogId, Subject};
+use super::{LogEntry, LogId, ServiceAnswer, ServiceKind, ServiceRequest, Subject};
 
 /// Why a fact is missing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -17,6 +17,17 @@ pub enum Unavailable {
     Throttled,
     /// The store failed (unreachable, an error, an answer it cannot read).
     Failed,
+    /// No service is configured (`chimeflow process` without
+    /// `--comprehend-endpoint`, a processor without Comprehend).
+    NoService,
+    /// No service was asked: the rule's own
+    /// conditions (too short, a language it does not support) kept it from
+    /// asking.
+    NotAsked,
+    /// The service answered about other text than the rule now sees (a
+    /// rule before it changed the text differently once it had its own
+    /// facts).
+    Stale,
 }
 
 impl Unavailable {
@@ -27,6 +38,9 @@ impl Unavailable {
             Unavailable::Timeout => "timeout",
             Unavailable::Throttled => "throttled",
             Unavailable::Failed => "failed",
+            Unavailable::NoService => "no-service",
+            Unavailable::NotAsked => "not-asked",
+            Unavailable::Stale => "stale",
         }
     }
 }
@@ -67,10 +81,11 @@ pub struct SubjectFacts {
 /// let channel_log = LogId::new(Subject::Channel("arn:c".into()), LogKind::Messages, Duration::from_secs(10));
 /// assert_eq!(facts.log(&channel_log).err(), Some(Unavailable::NoStore));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Facts {
     at_ms: u64,
     subjects: BTreeMap<Subject, Result<SubjectFacts, Unavailable>>,
+    services: BTreeMap<ServiceKind, (ServiceRequest, Result<ServiceAnswer, Unavailable>)>,
 }
 
 impl Facts {
@@ -79,6 +94,7 @@ impl Facts {
         Self {
             at_ms: 0,
             subjects: BTreeMap::new(),
+            services: BTreeMap::new(),
         }
     }
 
@@ -87,6 +103,7 @@ impl Facts {
         Self {
             at_ms,
             subjects: BTreeMap::new(),
+            services: BTreeMap::new(),
         }
     }
 
@@ -98,6 +115,40 @@ impl Facts {
     ) -> Self {
         self.subjects.insert(subject, gathered);
         self
+    }
+
+    /// With a service's answer to `request` (or why there is none).
+    pub fn with_service(
+        mut self,
+        request: ServiceRequest,
+        answer: Result<ServiceAnswer, Unavailable>,
+    ) -> Self {
+        self.services.insert(request.kind(), (request, answer));
+        self
+    }
+
+    /// A service's answer, with the request it answers (its text is what
+    /// the service saw), or why there is none ([`Unavailable::NotAsked`]
+    /// when nothing asked).
+    pub fn service(
+        &self,
+        kind: ServiceKind,
+    ) -> Result<(&ServiceRequest, &ServiceAnswer), Unavailable> {
+        match self.services.get(&kind) {
+            Some((request, Ok(answer))) => Ok((request, answer)),
+            Some((_, Err(why))) => Err(*why),
+            None => Err(Unavailable::NotAsked),
+        }
+    }
+
+    /// The dominant language a service found, if one was asked and answered.
+    pub fn dominant_language(&self) -> Option<&str> {
+        match self.service(ServiceKind::DominantLanguage) {
+            Ok((_, ServiceAnswer::DominantLanguage(languages))) => {
+                languages.first().map(|l| l.code.as_str())
+            }
+            _ => None,
+        }
     }
 
     /// The message's time, in Unix milliseconds, that windows and timeouts
@@ -135,6 +186,11 @@ impl Facts {
         self.subjects
             .values()
             .find_map(|s| s.as_ref().err().copied())
+            .or_else(|| {
+                self.services
+                    .values()
+                    .find_map(|(_, answer)| answer.as_ref().err().copied())
+            })
     }
 
     fn subject(&self, subject: &Subject) -> Result<&SubjectFacts, Unavailable> {

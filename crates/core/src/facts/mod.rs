@@ -10,15 +10,24 @@
 //! that could not be had is absent with its reason ([`Unavailable`]), and
 //! each rule says what it does then.
 //!
-//! This crate has the model only; the stores and the stage are in
-//! `chimeflow-facts`.
+//! Two kinds of facts: logs kept in a store (rate limits, duplicates,
+//! strikes) and answers of services (Amazon Comprehend's toxicity,
+//! personal data and language detection), asked with the message's text
+//! as the rules before the asking rule left it.
+//!
+//! This crate has the model only; the stores, the services and the stage
+//! are in `chimeflow-facts`.
 
 mod effects;
 mod known;
 mod log;
 mod requests;
+mod services;
 
 pub use effects::Effect;
 pub use known::{Facts, SubjectFacts, Unavailable};
 pub use log::{LogEntry, LogId, LogKind, Subject};
 pub use requests::FactRequests;
+pub use services::{
+    LanguageScore, PiiEntity, SegmentToxicity, ServiceAnswer, ServiceKind, ServiceRequest,
+};

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use super::{LogId, Subject};
+use super::{LogId, ServiceKind, ServiceRequest, Subject};
 
 /// The facts the rules of a pipeline need for one message, collected by
 /// [`Rule::gather`](crate::Rule::gather) before any rule runs. The runtime
@@ -28,6 +28,7 @@ pub struct FactRequests {
     reads: BTreeSet<LogId>,
     numbers: BTreeSet<(Subject, String)>,
     keep: BTreeMap<Subject, Duration>,
+    services: BTreeMap<ServiceKind, ServiceRequest>,
 }
 
 impl FactRequests {
@@ -59,6 +60,26 @@ impl FactRequests {
     pub fn keep(&mut self, subject: Subject, at_least: Duration) {
         let slot = self.keep.entry(subject).or_default();
         *slot = (*slot).max(at_least);
+    }
+
+    /// Ask a service (at most one call of each kind per message: the first
+    /// rule to ask sets the request).
+    pub fn ask(&mut self, request: ServiceRequest) {
+        self.services.entry(request.kind()).or_insert(request);
+    }
+
+    /// The service calls asked for.
+    pub fn services(&self) -> impl Iterator<Item = &ServiceRequest> {
+        self.services.values()
+    }
+
+    /// Whether no log, number or TTL was asked of the store (service calls
+    /// apart).
+    pub fn store_is_idle(&self) -> bool {
+        self.appends.is_empty()
+            && self.reads.is_empty()
+            && self.numbers.is_empty()
+            && self.keep.is_empty()
     }
 
     /// The logs to append to, each with its content tag.
@@ -99,9 +120,6 @@ impl FactRequests {
 
     /// Whether no rule asked for anything (the stage then does nothing).
     pub fn is_empty(&self) -> bool {
-        self.appends.is_empty()
-            && self.reads.is_empty()
-            && self.numbers.is_empty()
-            && self.keep.is_empty()
+        self.store_is_idle() && self.services.is_empty()
     }
 }
