@@ -11,7 +11,9 @@
 //!   `sam local invoke` runs a function under, started on 127.0.0.1.
 //! - [`assert_valid_callbacks`]: callback requests checked against
 //!   botocore's model of ChannelFlowCallback;
-//!   [`assert_valid_dynamodb_requests`] the same for DynamoDB requests.
+//!   [`assert_valid_dynamodb_requests`] and
+//!   [`assert_valid_comprehend_requests`] the same for DynamoDB and
+//!   Comprehend requests.
 //! - [`MotoServer`]: moto's DynamoDB-compatible server on 127.0.0.1.
 
 mod callback_model;
@@ -23,7 +25,8 @@ mod processor_process;
 mod runtime_api;
 
 pub use callback_model::{
-    assert_valid_callbacks, assert_valid_dynamodb_requests, callback_request,
+    assert_valid_callbacks, assert_valid_comprehend_requests, assert_valid_dynamodb_requests,
+    callback_request,
 };
 pub use captured::Captured;
 pub use chime_stub::{ChimeStub, RecordedRequest, Reply};
