@@ -6,6 +6,10 @@
 //! - [`ChimeStub`]: an HTTP server on 127.0.0.1 standing in for Chime SDK
 //!   Messaging, answering each request from a script (a status and error
 //!   code, a connection reset, or no answer at all) and recording it.
+//! - [`ComprehendStub`]: the same for Amazon Comprehend (AWS JSON 1.1), with
+//!   a script per operation, realistic default answers (DetectToxicContent,
+//!   DetectPiiEntities, DetectDominantLanguage), service latency, and a
+//!   count of the requests it held at once.
 //! - [`ProcessorProcess`]: a processor binary run as Lambda runs it.
 //! - [`LambdaRie`]: AWS's Lambda Runtime Interface Emulator, which
 //!   `sam local invoke` runs a function under, started on 127.0.0.1.
@@ -19,6 +23,7 @@
 mod callback_model;
 mod captured;
 mod chime_stub;
+mod comprehend_stub;
 mod dynamodb;
 mod lambda_rie;
 mod processor_process;
@@ -30,6 +35,7 @@ pub use callback_model::{
 };
 pub use captured::Captured;
 pub use chime_stub::{ChimeStub, RecordedRequest, Reply};
+pub use comprehend_stub::{ComprehendReply, ComprehendStub, harmless_labels, toxic_labels};
 pub use dynamodb::MotoServer;
 pub use lambda_rie::{LambdaRie, RieAnswer};
 pub use processor_process::ProcessorProcess;
