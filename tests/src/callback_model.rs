@@ -1,7 +1,8 @@
-//! ChannelFlowCallback requests checked against botocore's
-//! `chime-sdk-messaging` model, by tests/tools/botocore_validate.py in the
-//! repository's Python (`$CHIMEFLOW_PYTHON`, else `.venv/bin/python`, which
-//! scripts/test makes).
+//! Requests checked against botocore's models in the repository's Python
+//! (`$CHIMEFLOW_PYTHON`, else `.venv/bin/python`, which scripts/test makes):
+//! ChannelFlowCallback against `chime-sdk-messaging` by
+//! tests/tools/botocore_validate.py; DynamoDB and Comprehend requests (the
+//! JSON protocols) by tests/tools/botocore_validate_json.py.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,21 +41,45 @@ pub fn assert_valid_callbacks(requests: &[Value]) {
 /// the operation in `x-amz-target`) is valid input under botocore's
 /// `dynamodb` model, with every expression placeholder defined and used.
 /// An empty list is a failure too.
-pub fn assert_valid_dynamodb_requests(requests: &[RecordedRequest]) {
-    assert!(!requests.is_empty(), "no DynamoDB request was recorded");
+pub fn assert_valid_dynamodb_requests<R>(requests: &[RecordedRequest<R>]) {
+    assert_valid_json_requests("dynamodb", "DynamoDB", requests);
+}
+
+/// Panics, with the script's report (names, sizes and problems only, never
+/// message text), unless every recorded Comprehend request (JSON 1.1: the
+/// operation in `x-amz-target`) is valid input under botocore's
+/// `comprehend` model and within the limits AWS documents that the model
+/// does not carry (at most 10 TextSegments of at most 1 KB of UTF-8 each,
+/// 10 KB in all; a Text of at most 100 KB; DetectDominantLanguage's 20
+/// characters at least; the languages each operation supports): see
+/// tests/tools/botocore_validate_json.py. An empty list is a failure too.
+pub fn assert_valid_comprehend_requests<R>(requests: &[RecordedRequest<R>]) {
+    assert_valid_json_requests("comprehend", "Comprehend", requests);
+}
+
+/// Runs tests/tools/botocore_validate_json.py for `service` on the
+/// requests' `x-amz-target` and JSON bodies.
+fn assert_valid_json_requests<R>(service: &str, name: &str, requests: &[RecordedRequest<R>]) {
+    assert!(!requests.is_empty(), "no {name} request was recorded");
     let lines: Vec<Value> = requests
         .iter()
         .map(|r| {
-            serde_json::json!({
-                "Target": r.header("x-amz-target").expect("a JSON 1.0 request names its operation"),
-                "Body": r.json(),
-            })
+            let target = r
+                .header("x-amz-target")
+                .unwrap_or_else(|| panic!("a {name} request names its operation in x-amz-target"));
+            let body: Value = serde_json::from_slice(&r.body)
+                .unwrap_or_else(|_| panic!("a {name} request ({target}) has a JSON body"));
+            serde_json::json!({"Target": target, "Body": body})
         })
         .collect();
-    run_validator("tests/tools/botocore_validate_dynamodb.py", &lines);
+    run_validator_with("tests/tools/botocore_validate_json.py", &[service], &lines);
 }
 
 fn run_validator(script: &str, requests: &[Value]) {
+    run_validator_with(script, &[], requests);
+}
+
+fn run_validator_with(script: &str, arguments: &[&str], requests: &[Value]) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let python = std::env::var_os("CHIMEFLOW_PYTHON")
         .map(PathBuf::from)
@@ -67,6 +92,7 @@ fn run_validator(script: &str, requests: &[Value]) {
     let lines: String = requests.iter().map(|r| format!("{r}\n")).collect();
     let mut child = Command::new(&python)
         .arg(root.join(script))
+        .args(arguments)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -69,9 +70,11 @@ impl Reply {
     }
 }
 
-/// One request as received.
+/// One request as received, with the reply it got: a [`Reply`] from the
+/// Chime stand-in, a [`ComprehendReply`](crate::ComprehendReply) from the
+/// Comprehend one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RecordedRequest {
+pub struct RecordedRequest<R = Reply> {
     /// The method.
     pub method: String,
     /// The request target: path and query, as sent (percent-encoded).
@@ -81,18 +84,28 @@ pub struct RecordedRequest {
     /// The body.
     pub body: Vec<u8>,
     /// The reply it got.
-    pub reply: Reply,
+    pub reply: R,
     /// Which TCP connection carried it (1 for the first accepted).
     pub connection: u64,
+    /// When the whole request (head and body) had been read.
+    pub arrived: Instant,
 }
 
-impl RecordedRequest {
+impl<R> RecordedRequest<R> {
     /// The first header of this (lower-case) name.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The operation of a JSON-protocol request (DynamoDB, Comprehend): what
+    /// follows the `.` in `x-amz-target`, e.g. `DetectToxicContent`.
+    pub fn operation(&self) -> Option<&str> {
+        self.header("x-amz-target")
+            .and_then(|target| target.split_once('.'))
+            .map(|(_, operation)| operation)
     }
 
     /// The body as JSON.
@@ -158,6 +171,7 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>, connection: u64) {
         let Some(request) = read_request(&mut stream, &mut buffer).await else {
             return;
         };
+        let arrived = Instant::now();
         if request.0 == "GET" {
             let (method, target, headers, body) = request;
             let reply = Reply::Error {
@@ -172,6 +186,7 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>, connection: u64) {
                 body,
                 reply,
                 connection,
+                arrived,
             });
             let answer = response(
                 403,
@@ -220,6 +235,7 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>, connection: u64) {
             body,
             reply: reply.clone(),
             connection,
+            arrived,
         });
         match answer {
             Some(bytes) => {
@@ -258,10 +274,11 @@ fn response(status: u16, code: Option<&str>, body: &str) -> Vec<u8> {
     bytes
 }
 
-type Parsed = (String, String, Vec<(String, String)>, Vec<u8>);
+/// A request as read: method, target, headers (names lower-cased), body.
+pub(crate) type Parsed = (String, String, Vec<(String, String)>, Vec<u8>);
 
 /// Reads one HTTP/1.1 request (headers, then Content-Length bytes of body).
-async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Parsed> {
+pub(crate) async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Parsed> {
     loop {
         let mut headers = [httparse::EMPTY_HEADER; 64];
         let mut request = httparse::Request::new(&mut headers);

@@ -6,27 +6,36 @@
 //! - [`ChimeStub`]: an HTTP server on 127.0.0.1 standing in for Chime SDK
 //!   Messaging, answering each request from a script (a status and error
 //!   code, a connection reset, or no answer at all) and recording it.
+//! - [`ComprehendStub`]: the same for Amazon Comprehend (AWS JSON 1.1), with
+//!   a script per operation, realistic default answers (DetectToxicContent,
+//!   DetectPiiEntities, DetectDominantLanguage), service latency, and a
+//!   count of the requests it held at once.
 //! - [`ProcessorProcess`]: a processor binary run as Lambda runs it.
 //! - [`LambdaRie`]: AWS's Lambda Runtime Interface Emulator, which
 //!   `sam local invoke` runs a function under, started on 127.0.0.1.
 //! - [`assert_valid_callbacks`]: callback requests checked against
 //!   botocore's model of ChannelFlowCallback;
-//!   [`assert_valid_dynamodb_requests`] the same for DynamoDB requests.
+//!   [`assert_valid_dynamodb_requests`] and
+//!   [`assert_valid_comprehend_requests`] the same for DynamoDB and
+//!   Comprehend requests.
 //! - [`MotoServer`]: moto's DynamoDB-compatible server on 127.0.0.1.
 
 mod callback_model;
 mod captured;
 mod chime_stub;
+mod comprehend_stub;
 mod dynamodb;
 mod lambda_rie;
 mod processor_process;
 mod runtime_api;
 
 pub use callback_model::{
-    assert_valid_callbacks, assert_valid_dynamodb_requests, callback_request,
+    assert_valid_callbacks, assert_valid_comprehend_requests, assert_valid_dynamodb_requests,
+    callback_request,
 };
 pub use captured::Captured;
 pub use chime_stub::{ChimeStub, RecordedRequest, Reply};
+pub use comprehend_stub::{ComprehendReply, ComprehendStub, harmless_labels, toxic_labels};
 pub use dynamodb::MotoServer;
 pub use lambda_rie::{LambdaRie, RieAnswer};
 pub use processor_process::ProcessorProcess;
