@@ -9,7 +9,8 @@ transform, see expand_sam.py) and asserts:
   action lambda:InvokeFunction, SourceAccount the stack's account, SourceArn
   the app instance (no confused deputy);
 - no wildcard action ("*", "chime:*", any "*" in an action, NotAction) in any
-  policy, and no Allow on Resource "*";
+  policy, and no Allow on Resource "*" but for Comprehend's three detect
+  actions, which support no resource-level permissions;
 - the processor's role: no opaque managed policies, only the actions the
   processor needs, and chime:ChannelFlowCallback only on
   "<the app instance ARN>/channel/*";
@@ -34,8 +35,9 @@ transform, see expand_sam.py) and asserts:
   principal only with an aws:SourceArn condition;
 - the optional features, each checked on the deployments they allow
   (StatefulRules and ChannelBans "false"/"false", "true"/"false",
-  "true"/"true": conditions on those parameters are resolved, statements,
-  resources and outputs that do not exist in a deployment dropped):
+  "true"/"true", each with ComprehendRules "false" and "true": conditions
+  on those parameters are resolved, statements, resources and outputs that
+  do not exist in a deployment dropped), all off by default:
   - StatefulRules "false": no DynamoDB table, no secret, no dynamodb
     action, no CHIMEFLOW_STORE_TABLE or CHIMEFLOW_HASH_KEY;
   - StatefulRules "true": one table, on-demand, key `pk` (S) alone, TTL on
@@ -46,7 +48,12 @@ transform, see expand_sam.py) and asserts:
     secretsmanager dynamic reference to a generated secret of the template;
   - chime:CreateChannelBan only with ChannelBans "true", alone in its
     statement, on the app instance's channels, users and bots only; and the
-    Rules refuse ChannelBans "true" without StatefulRules "true".
+    Rules refuse ChannelBans "true" without StatefulRules "true";
+  - ComprehendRules "true": one statement allowing exactly
+    comprehend:DetectToxicContent, comprehend:DetectPiiEntities and
+    comprehend:DetectDominantLanguage on Resource "*" (no other comprehend
+    action anywhere, no comprehend:*); ComprehendRules "false": no
+    comprehend action at all.
 
 usage: check_template_security.py [TEMPLATE]      (default: template.yaml)
        check_template_security.py --self-test [TEMPLATE]
@@ -84,11 +91,23 @@ BAN_ACTION = "chime:CreateChannelBan"
 BAN_RESOURCE_SUFFIXES = ("/channel/*", "/user/*", "/bot/*")
 STORE_KEY, STORE_TTL = "pk", "expires"
 STORE_TABLE_VARIABLE, HASH_KEY_VARIABLE = "CHIMEFLOW_STORE_TABLE", "CHIMEFLOW_HASH_KEY"
+COMPREHEND = "ComprehendRules"
+# The Comprehend-backed rules' calls. They support no resource-level
+# permissions (their "Resource types" column is empty in the Service
+# Authorization Reference for Amazon Comprehend,
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_comprehend.html),
+# so their statement's Resource is "*", the one Allow on "*" accepted.
+COMPREHEND_ACTIONS = [
+    "comprehend:DetectToxicContent",
+    "comprehend:DetectPiiEntities",
+    "comprehend:DetectDominantLanguage",
+]
+FEATURES = (STATEFUL, BANS, COMPREHEND)
 # The deployments the Rules allow.
 FEATURE_SCENARIOS = [
-    {STATEFUL: "false", BANS: "false"},
-    {STATEFUL: "true", BANS: "false"},
-    {STATEFUL: "true", BANS: "true"},
+    {STATEFUL: stateful, BANS: bans, COMPREHEND: comprehend}
+    for stateful, bans in (("false", "false"), ("true", "false"), ("true", "true"))
+    for comprehend in ("false", "true")
 ]
 APP_INSTANCE_ARN = re.compile(r"^arn:aws[a-z-]*:chime:[a-z0-9-]+:[0-9]{12}:app-instance/[-_a-zA-Z0-9]+$")
 APP_INSTANCE = "<app-instance>"
@@ -327,7 +346,7 @@ def check_policies(template, findings):
             if not findings.check(
                 isinstance(statement, dict) and "Effect" in statement,
                 f"{where}: a statement the checks cannot read ({json.dumps(statement)[:120]}): "
-                f"conditional statements may depend on {STATEFUL} and {BANS} only",
+                f"conditional statements may depend on {', '.join(FEATURES)} only",
             ):
                 continue
             findings.check("NotAction" not in statement, f"{where}: NotAction grants everything else")
@@ -338,8 +357,15 @@ def check_policies(template, findings):
                     f"{where}: wildcard action {action!r}",
                 )
             if statement.get("Effect") == "Allow":
+                actions = as_list(statement.get("Action", []))
+                # Only Comprehend's detect actions, which take no resource.
+                anywhere = bool(actions) and all(a in COMPREHEND_ACTIONS for a in actions)
                 for resource in as_list(statement.get("Resource", [])):
-                    findings.check(resource != "*", f"{where}: Allow on Resource '*'")
+                    findings.check(
+                        resource != "*" or anywhere,
+                        f"{where}: Allow on Resource '*' (actions {actions}; only "
+                        f"{', '.join(COMPREHEND_ACTIONS)} may have it)",
+                    )
             if "Principal" in statement and statement.get("Effect") == "Allow":
                 check_principal(findings, where, statement)
 
@@ -368,6 +394,7 @@ def source_arn_condition(statement):
 
 def check_function(template, findings, function_name, function, values):
     stateful, bans = values.get(STATEFUL) == "true", values.get(BANS) == "true"
+    comprehend = values.get(COMPREHEND) == "true"
     properties = function.get("Properties", {})
     role = properties.get("Role")
     role_name = role["Fn::GetAtt"][0] if isinstance(role, dict) and "Fn::GetAtt" in role else None
@@ -380,7 +407,7 @@ def check_function(template, findings, function_name, function, values):
         f"{role_name}: managed policies attached ({role_properties.get('ManagedPolicyArns')}): "
         "their actions and resources cannot be checked",
     )
-    callback_statements = store_statements = ban_statements = 0
+    callback_statements = store_statements = ban_statements = comprehend_statements = 0
     for policy in role_properties.get("Policies", []):
         for statement in as_list(policy.get("PolicyDocument", {}).get("Statement", [])):
             if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
@@ -391,6 +418,8 @@ def check_function(template, findings, function_name, function, values):
                     findings.check(stateful, f"{role_name}: {action} with {STATEFUL} false (no table to use it on)")
                 elif action == BAN_ACTION:
                     findings.check(bans, f"{role_name}: {action} with {BANS} false")
+                elif action in COMPREHEND_ACTIONS:
+                    findings.check(comprehend, f"{role_name}: {action} with {COMPREHEND} false")
                 else:
                     findings.check(
                         action in PROCESSOR_ACTIONS,
@@ -400,6 +429,8 @@ def check_function(template, findings, function_name, function, values):
                 store_statements += check_store_statement(template, findings, role_name, statement)
             if BAN_ACTION in actions:
                 ban_statements += check_ban_statement(template, findings, role_name, statement)
+            if any(isinstance(a, str) and a.lower().startswith("comprehend:") for a in actions):
+                comprehend_statements += check_comprehend_statement(findings, role_name, statement)
             if "chime:ChannelFlowCallback" in actions:
                 callback_statements += 1
                 findings.check(
@@ -418,6 +449,11 @@ def check_function(template, findings, function_name, function, values):
         findings.check(store_statements > 0, f"{role_name}: no {' and '.join(STORE_ACTIONS)} on the store table")
     if bans:
         findings.check(ban_statements > 0, f"{role_name}: no {BAN_ACTION} permission")
+    if comprehend:
+        findings.check(
+            comprehend_statements > 0,
+            f"{role_name}: no comprehend: permission with {COMPREHEND} true (the rules would be refused)",
+        )
 
     variables = properties.get("Environment", {}).get("Variables", {})
     dry_run = variables.get("CHIMEFLOW_DRY_RUN", "")
@@ -425,7 +461,7 @@ def check_function(template, findings, function_name, function, values):
         dry_run in ("", "0", "false", "no"),
         f"{function_name}: CHIMEFLOW_DRY_RUN={dry_run!r}: a deployed processor would never call back",
     )
-    for name in ("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING", "AWS_ENDPOINT_URL"):
+    for name in ("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING", "AWS_ENDPOINT_URL_COMPREHEND", "AWS_ENDPOINT_URL"):
         findings.check(
             variables.get(name, None) != "",
             f"{function_name}: {name} is set to an empty string (the SDK takes it as an endpoint)",
@@ -483,6 +519,25 @@ def check_ban_statement(template, findings, role_name, statement):
     ok &= findings.check(
         APP_INSTANCE + "/channel/*" in rendered,
         f"{role_name}: {BAN_ACTION} not on the app instance's channels",
+    )
+    return 1 if ok else 0
+
+
+def check_comprehend_statement(findings, role_name, statement):
+    """A statement with comprehend actions: exactly the three detect calls
+    of the Comprehend-backed rules, on Resource "*" (they take no other).
+    1 when it is that."""
+    actions = as_list(statement.get("Action", []))
+    resources = as_list(statement.get("Resource", []))
+    ok = findings.check(
+        sorted(actions) == sorted(COMPREHEND_ACTIONS),
+        f"{role_name}: comprehend actions {actions}, expected exactly {COMPREHEND_ACTIONS} "
+        "(the Comprehend-backed rules' only calls)",
+    )
+    ok &= findings.check(
+        resources == ["*"],
+        f"{role_name}: comprehend on {json.dumps(statement.get('Resource'))}, expected Resource '*' "
+        "(the detect actions support no resource-level permissions: an ARN allows nothing)",
     )
     return 1 if ok else 0
 
@@ -689,6 +744,11 @@ def check_rules(template, findings):
             ("ChannelBans with StatefulRules", {STATEFUL: "true", BANS: "true"}, False),
             ("ChannelBans without StatefulRules", {BANS: "true"}, True),
         ]
+    if COMPREHEND in parameters:
+        scenarios += [
+            ("ComprehendRules alone", {COMPREHEND: "true"}, False),
+            ("ComprehendRules with the other features", {STATEFUL: "true", BANS: "true", COMPREHEND: "true"}, False),
+        ]
     for description, values, refuse in scenarios:
         for name, value in values.items():
             pattern = parameters[name].get("AllowedPattern")
@@ -813,7 +873,7 @@ def allows_rule(template, findings, rule_name, destination, policy_kind, list_ke
 
 def check_features(template, findings):
     """The optional features' parameters: off unless asked for."""
-    for name in (STATEFUL, BANS):
+    for name in FEATURES:
         parameter = template.get("Parameters", {}).get(name)
         if findings.check(parameter is not None, f"Parameters: {name} missing"):
             findings.check(
@@ -889,6 +949,10 @@ def _store_statement(template):
 
 def _ban_statement(template):
     return _conditional_statement(template, "BanInChannelsOfThisAppInstance")[1]
+
+
+def _comprehend_statement(template):
+    return _conditional_statement(template, "ComprehendDetectCalls")[1]
 
 
 def _unconditional(template, sid):
@@ -1117,6 +1181,34 @@ MUTATIONS = [
     ("ChannelBans allowed without StatefulRules", lambda t: t["Rules"].pop("ChannelBansOnlyWithStatefulRules"),
         "ChannelBans without StatefulRules is not refused"),
     ("ChannelBans on by default", lambda t: t["Parameters"]["ChannelBans"].update(Default="true"), "Parameters/ChannelBans"),
+    # ComprehendRules: the three detect calls, on "*", only when asked for.
+    ("Comprehend: comprehend:*", lambda t: _comprehend_statement(t).update(Action="comprehend:*"),
+        "wildcard action 'comprehend:*'"),
+    ("Comprehend: comprehend:Detect*", lambda t: _comprehend_statement(t).update(Action=["comprehend:Detect*"]),
+        "wildcard action"),
+    ("Comprehend: an asynchronous job too", lambda t: _comprehend_statement(t).update(
+        Action=COMPREHEND_ACTIONS + ["comprehend:StartPiiEntitiesDetectionJob"]), "expected exactly"),
+    ("Comprehend: DetectEntities too", lambda t: _comprehend_statement(t).update(
+        Action=COMPREHEND_ACTIONS + ["comprehend:DetectEntities"]), "expected exactly"),
+    ("Comprehend: ContainsPiiEntities instead of DetectPiiEntities", lambda t: _comprehend_statement(t).update(
+        Action=["comprehend:DetectToxicContent", "comprehend:ContainsPiiEntities", "comprehend:DetectDominantLanguage"]),
+        "expected exactly"),
+    ("Comprehend: another service's action on '*' beside them", lambda t: _comprehend_statement(t).update(
+        Action=COMPREHEND_ACTIONS + ["sqs:SendMessage"]), "Allow on Resource '*'"),
+    ("Comprehend: another action in a second statement", lambda t: _role_statements(t).append(
+        {"Effect": "Allow", "Action": "comprehend:DetectSentiment", "Resource": "*"}), "comprehend:DetectSentiment"),
+    ("Comprehend: on an ARN, which allows nothing", lambda t: _comprehend_statement(t).update(
+        Resource={"Fn::Sub": "arn:${AWS::Partition}:comprehend:${AWS::Region}:${AWS::AccountId}:document-classifier-endpoint/x"}),
+        "expected Resource '*'"),
+    ("Comprehend: no permission with ComprehendRules", lambda t: _role_statements(t).remove(
+        {"Fn::If": _conditional_statement(t, "ComprehendDetectCalls")}), "no comprehend: permission"),
+    ("Comprehend permission with ComprehendRules false", lambda t: _unconditional(t, "ComprehendDetectCalls"),
+        "with ComprehendRules false"),
+    ("Comprehend permission under the StatefulRules condition", lambda t: _conditional_statement(
+        t, "ComprehendDetectCalls").__setitem__(0, "StatefulRulesEnabled"), "with ComprehendRules false"),
+    ("ComprehendRules on by default", lambda t: t["Parameters"]["ComprehendRules"].update(Default="true"),
+        "Parameters/ComprehendRules"),
+    ("empty Comprehend endpoint override", lambda t: _variables(t).update(AWS_ENDPOINT_URL_COMPREHEND=""), "empty string"),
 ]
 
 

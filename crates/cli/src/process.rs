@@ -55,7 +55,8 @@ use crate::synthetic::text_event;
     chimeflow process events/*.json --pretty\n  \
     echo 'call me at 555-867-5309' | chimeflow process --text\n  \
     echo 'call me at 555-867-5309' | chimeflow process --text --format human\n  \
-    chimeflow process --config my-rules.toml events.jsonl > outcomes.jsonl")]
+    chimeflow process --config my-rules.toml events.jsonl > outcomes.jsonl\n  \
+    chimeflow process --config comprehend.toml --comprehend-endpoint http://127.0.0.1:4566 events.jsonl")]
 pub struct ProcessArgs {
     /// Event files (JSON or JSON Lines); `-` or nothing reads standard input.
     #[arg(value_name = "INPUT")]
@@ -72,6 +73,13 @@ pub struct ProcessArgs {
     /// Indent each outcome over several lines (no longer JSON Lines).
     #[arg(long, conflicts_with = "format")]
     pub pretty: bool,
+
+    /// Ask the Comprehend-backed rules' questions (toxicity, comprehend-pii,
+    /// language) at this endpoint: a local stand-in, with placeholder
+    /// credentials. Without it those rules have no answer and apply their
+    /// on_service_error (a note says so).
+    #[arg(long, value_name = "URL")]
+    pub comprehend_endpoint: Option<String>,
 
     /// `json`: one JSON line per event (the contract scripts rely on).
     /// `human`: a block per event with the findings highlighted in the text.
@@ -101,7 +109,12 @@ struct ErrorLine<'a> {
 
 pub fn run(args: &ProcessArgs) -> Result<ExitCode, Failure> {
     let config = chimeflow_rules::load(args.config.as_deref())?;
-    let stage = LocalFacts::new(config.store.budget)?;
+    let stage = LocalFacts::new(
+        config.store.budget,
+        args.comprehend_endpoint
+            .as_deref()
+            .map(|endpoint| (endpoint, config.comprehend.budget)),
+    )?;
     let processor = config.into_processor();
     let paths = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
@@ -193,16 +206,21 @@ struct LocalFacts {
 }
 
 impl LocalFacts {
-    fn new(budget: std::time::Duration) -> Result<Self, Failure> {
+    fn new(
+        budget: std::time::Duration,
+        comprehend: Option<(&str, std::time::Duration)>,
+    ) -> Result<Self, Failure> {
         let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
+            .enable_all()
             .build()
             .map_err(|e| Failure::Runtime(format!("cannot start the async runtime: {e}")))?;
         let store = std::sync::Arc::new(chimeflow_facts::MemoryStore::new());
-        Ok(Self {
-            runtime,
-            stage: chimeflow_facts::Stage::new(store).with_budget(budget),
-        })
+        let mut stage = chimeflow_facts::Stage::new(store).with_budget(budget);
+        if let Some((endpoint, budget)) = comprehend {
+            let comprehend = chimeflow_facts::Comprehend::local(endpoint, "us-east-1");
+            stage = stage.with_services(std::sync::Arc::new(comprehend), budget);
+        }
+        Ok(Self { runtime, stage })
     }
 
     /// Gathers what the rules ask for, runs them, records what they ask

@@ -45,6 +45,7 @@ pub struct Message<'a> {
     effects: Vec<Effect>,
     notes: Vec<String>,
     language: Option<String>,
+    gathering: bool,
 }
 
 static NO_ATTRIBUTES: MessageAttributes = MessageAttributes::new();
@@ -74,7 +75,19 @@ impl<'a> Message<'a> {
             effects: Vec::new(),
             notes: Vec::new(),
             language: None,
+            gathering: false,
         }
+    }
+
+    /// Whether this is the first pass that gathers facts (see
+    /// [`Pipeline::gather`](crate::Pipeline::gather)), not the run that
+    /// decides.
+    pub fn is_gathering(&self) -> bool {
+        self.gathering
+    }
+
+    pub(crate) fn set_gathering(&mut self, gathering: bool) {
+        self.gathering = gathering;
     }
 
     /// Adds a note to the Outcome: why a rule did not do what it could

@@ -101,6 +101,11 @@ impl Pipeline {
         self.rules.iter().any(|(_, rule)| rule.is_stateful())
     }
 
+    /// Whether any rule keeps state in the store ([`Rule::uses_store`]).
+    pub fn uses_store(&self) -> bool {
+        self.rules.iter().any(|(_, rule)| rule.uses_store())
+    }
+
     /// Collects what the rules need gathered before `run` (see
     /// [`Rule::gather`]), in a first pass over `message`: in order, each
     /// stateful rule says what it needs, seeing the message as the rules
@@ -120,6 +125,7 @@ impl Pipeline {
         findings: &mut Findings,
         requests: &mut FactRequests,
     ) {
+        message.set_gathering(true);
         for (id, rule) in &self.rules {
             if rule.is_stateful() {
                 let before = requests.clone();
@@ -231,5 +237,9 @@ impl Rule for Pipeline {
 
     fn is_stateful(&self) -> bool {
         Pipeline::is_stateful(self)
+    }
+
+    fn uses_store(&self) -> bool {
+        Pipeline::uses_store(self)
     }
 }

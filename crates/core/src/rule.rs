@@ -68,6 +68,14 @@ pub trait Rule: Send + Sync {
     fn is_stateful(&self) -> bool {
         false
     }
+
+    /// Whether this rule keeps state in the store (rate limits, strikes),
+    /// which a processor must share across its instances. A stateful rule
+    /// that only asks a service (Comprehend) says `false`. Defaults to
+    /// [`is_stateful`](Rule::is_stateful).
+    fn uses_store(&self) -> bool {
+        self.is_stateful()
+    }
 }
 
 impl<R: Rule + ?Sized> Rule for Box<R> {
@@ -85,5 +93,9 @@ impl<R: Rule + ?Sized> Rule for Box<R> {
 
     fn is_stateful(&self) -> bool {
         (**self).is_stateful()
+    }
+
+    fn uses_store(&self) -> bool {
+        (**self).uses_store()
     }
 }

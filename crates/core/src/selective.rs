@@ -59,4 +59,8 @@ impl Rule for Selective {
     fn is_stateful(&self) -> bool {
         self.rule.is_stateful()
     }
+
+    fn uses_store(&self) -> bool {
+        self.rule.uses_store()
+    }
 }

@@ -31,7 +31,9 @@ pub struct Selector {
     /// `language` rule found them with Amazon Comprehend. A message whose
     /// language is unknown does not match; while facts are being gathered
     /// (before it is known) the condition is left out, so the rule asks
-    /// for what it needs and decides once the language is in.
+    /// for what it needs and decides once the language is in, and a local
+    /// rule that redacts runs then, so what it would redact is never sent
+    /// to a service.
     pub language: Vec<String>,
 }
 
@@ -71,6 +73,7 @@ impl Selector {
     pub fn matches(&self, message: &Message<'_>) -> bool {
         self.matches_known(message)
             && (self.language.is_empty()
+                || message.is_gathering()
                 || message
                     .language()
                     .is_some_and(|code| self.language.iter().any(|l| l == code)))

@@ -159,9 +159,10 @@ impl Config {
         })
     }
 
-    /// Whether any rule keeps state (see [`chimeflow_core::Rule::is_stateful`]).
+    /// Whether any rule keeps state in the store (see
+    /// [`chimeflow_core::Rule::uses_store`]).
     pub fn is_stateful(&self) -> bool {
-        self.rules.iter().any(|rule| rule.is_stateful())
+        self.rules.iter().any(|rule| rule.uses_store())
     }
 
     /// The rule ids, in order.

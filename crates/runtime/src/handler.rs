@@ -279,6 +279,17 @@ impl<C: Callback> Handler<C> {
                 let gathered = stage
                     .gather(&requests, &event.channel_message, Some(until))
                     .await;
+                for call in &gathered.service_calls {
+                    if let Some((reason, error)) = &call.failure {
+                        tracing::warn!(
+                            message_id = %event.channel_message.message_id,
+                            operation = call.kind.operation(),
+                            reason = reason.as_str(),
+                            error = error.as_ref().map(ToString::to_string),
+                            "Comprehend gave no answer: its rules apply their on_service_error"
+                        );
+                    }
+                }
                 for (subject, reason, error) in &gathered.failures {
                     tracing::warn!(
                         message_id = %event.channel_message.message_id,
@@ -314,7 +325,8 @@ impl<C: Callback> Handler<C> {
                 store: stage.store().kind(),
                 calls: gathered.calls,
                 latency: gathered.elapsed,
-                unavailable: gathered.facts.unavailable().map(|u| u.as_str()),
+                unavailable: gathered.failures.first().map(|(_, why, _)| why.as_str()),
+                services: gathered.service_calls.clone(),
                 ..FactsRecord::default()
             });
         }
@@ -322,7 +334,8 @@ impl<C: Callback> Handler<C> {
             store: stage.store().kind(),
             calls: gathered.calls,
             latency: gathered.elapsed,
-            unavailable: gathered.facts.unavailable().map(|u| u.as_str()),
+            unavailable: gathered.failures.first().map(|(_, why, _)| why.as_str()),
+            services: gathered.service_calls.clone(),
             ..FactsRecord::default()
         };
         let recorded = stage

@@ -175,9 +175,10 @@ async fn stage_for(processor: &Processor, store: &StoreSettings) -> Result<Stage
     Ok(Stage::new(backend).with_budget(store.budget))
 }
 
-/// Whether any rule of `processor` is stateful ([`chimeflow_core::Rule::is_stateful`]).
+/// Whether any rule of `processor` keeps state in the store
+/// ([`chimeflow_core::Rule::uses_store`]): then it needs a shared one.
 pub fn is_stateful(processor: &Processor) -> bool {
-    processor.pipeline().is_stateful()
+    processor.pipeline().uses_store()
 }
 
 /// Logging, the panic hook and a current-thread runtime around `serve`.

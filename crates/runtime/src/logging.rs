@@ -99,6 +99,18 @@ pub(crate) struct FactsRecord {
     /// Bans made, and bans that failed.
     pub bans: usize,
     pub ban_failures: usize,
+    /// The service (Comprehend) calls: operation, latency, billed units,
+    /// why one gave no answer.
+    pub services: Vec<chimeflow_facts::ServiceCall>,
+}
+
+impl FactsRecord {
+    /// Why some service call gave no answer (the first), if one did.
+    pub fn service_unavailable(&self) -> Option<&'static str> {
+        self.services
+            .iter()
+            .find_map(|call| call.failure.as_ref().map(|(why, _)| why.as_str()))
+    }
 }
 
 impl InvocationRecord<'_> {
@@ -152,6 +164,16 @@ impl InvocationRecord<'_> {
             store_ms = self.facts.map(|f| f.latency.as_secs_f64() * 1000.0),
             facts_unavailable = self.facts.and_then(|f| f.unavailable),
             bans = self.facts.map(|f| f.bans),
+            comprehend_calls = self.facts.map(|f| f.services.len()).filter(|n| *n > 0),
+            comprehend_units = self
+                .facts
+                .map(|f| f.services.iter().map(|c| c.units).sum::<u64>())
+                .filter(|n| *n > 0),
+            comprehend_ms = self
+                .facts
+                .and_then(|f| f.services.iter().map(|c| c.latency).max())
+                .map(|d| d.as_secs_f64() * 1000.0),
+            comprehend_unavailable = self.facts.and_then(FactsRecord::service_unavailable),
             "processed"
         );
     }

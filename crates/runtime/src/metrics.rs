@@ -7,6 +7,9 @@
 //! `StoreCalls`, `StoreLatency` (milliseconds), `StoreRecordFailures`,
 //! `Bans` and `BanFailures` by `Store`, and `FactsUnavailable` by `Store`
 //! and `Reason` (`timeout`, `throttled`, `failed`) when facts were missing.
+//! Per Comprehend call: `ComprehendCalls`, `ComprehendUnits` (billed
+//! 100-character units), `ComprehendLatency` (milliseconds) and
+//! `ComprehendErrors` by `Operation`.
 
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -71,6 +74,29 @@ pub(crate) fn documents(record: &InvocationRecord<'_>) -> Vec<serde_json::Value>
             "Bans": facts.bans,
             "BanFailures": facts.ban_failures,
         }));
+        for call in &facts.services {
+            documents.push(json!({
+                "_aws": {
+                    "Timestamp": timestamp,
+                    "CloudWatchMetrics": [{
+                        "Namespace": namespace,
+                        "Dimensions": [["Operation"]],
+                        "Metrics": [
+                            {"Name": "ComprehendCalls", "Unit": "Count"},
+                            {"Name": "ComprehendUnits", "Unit": "Count"},
+                            {"Name": "ComprehendLatency", "Unit": "Milliseconds"},
+                            {"Name": "ComprehendErrors", "Unit": "Count"}
+                        ]
+                    }]
+                },
+                "Operation": call.kind.operation(),
+                "ComprehendCalls": 1,
+                "ComprehendUnits": call.units,
+                "ComprehendLatency": call.latency.as_secs_f64() * 1000.0,
+                "ComprehendErrors": usize::from(call.failure.is_some()),
+                "Reason": call.failure.as_ref().map(|(why, _)| why.as_str()),
+            }));
+        }
         if let Some(reason) = facts.unavailable {
             documents.push(json!({
                 "_aws": {

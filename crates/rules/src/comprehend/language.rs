@@ -103,6 +103,11 @@ impl Rule for Language {
         true
     }
 
+    /// It asks Comprehend; it keeps nothing in the store.
+    fn uses_store(&self) -> bool {
+        false
+    }
+
     fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
         let text = message.content();
         if message.is_lex() || text.chars().count() < self.config.min_chars {

@@ -230,6 +230,11 @@ impl Rule for ComprehendPii {
         true
     }
 
+    /// It asks Comprehend; it keeps nothing in the store.
+    fn uses_store(&self) -> bool {
+        false
+    }
+
     fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
         let text = message.content();
         if message.is_lex() || text.chars().count() < self.config.min_chars {
@@ -254,7 +259,7 @@ impl Rule for ComprehendPii {
         let mut chosen: Vec<_> = entities
             .into_iter()
             .filter(|e| e.score >= self.config.min_score)
-            .filter(|e| self.config.entities.iter().any(|k| *k == e.kind))
+            .filter(|e| self.config.entities.contains(&e.kind))
             .filter(|e| {
                 e.end <= text.len()
                     && text.is_char_boundary(e.start)

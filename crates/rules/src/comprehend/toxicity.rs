@@ -165,6 +165,11 @@ impl Rule for Toxicity {
         true
     }
 
+    /// It asks Comprehend; it keeps nothing in the store.
+    fn uses_store(&self) -> bool {
+        false
+    }
+
     fn gather(&self, message: &Message<'_>, requests: &mut FactRequests) {
         if self.skip(message).is_some() {
             return;
