@@ -93,6 +93,10 @@ async fn serve(
         Failure::Runtime(format!("cannot start the emulator: {e}{hint}"))
     })?;
     let store = match store::LocalStore::start(args, emulator.region()).await {
+        Ok(store) => store.with_comprehend(args.comprehend.as_deref()).await,
+        Err(error) => Err(error),
+    };
+    let store = match store {
         Ok(store) => store,
         Err(error) => {
             emulator.shutdown().await;

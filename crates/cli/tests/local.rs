@@ -592,3 +592,47 @@ fn local_keeps_the_state_of_stateful_rules_in_memory_or_in_dynamodb() {
         assert_eq!(code, 0);
     }
 }
+
+#[test]
+fn local_asks_the_comprehend_it_is_given() {
+    use chimeflow_e2e::{ComprehendReply, ComprehendStub, toxic_labels};
+    processor_binary();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let comprehend = runtime.block_on(ComprehendStub::start(vec![(
+        "DetectToxicContent",
+        ComprehendReply::toxic_content(vec![toxic_labels(0.96, &[("INSULT", 0.97)])]),
+    )]));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("comprehend.toml");
+    std::fs::write(&config, "[[rules]]\ntype = \"toxicity\"\n").unwrap();
+    let endpoint = comprehend.endpoint();
+    let mut local = Local::start(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--comprehend",
+        &endpoint,
+    ]);
+    let status = |steps: Vec<Value>| {
+        steps
+            .iter()
+            .rev()
+            .find_map(|step| step["Status"]["Value"].as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    assert_eq!(status(watch(&local, "you are an utter idiot")), "DENIED");
+    // The stand-in's default answer is harmless.
+    assert_eq!(status(watch(&local, "see you at lunch")), "SENT");
+    assert_eq!(comprehend.requests_of("DetectToxicContent").len(), 2);
+    let (code, _) = local.terminate();
+    assert_eq!(code, 0);
+    let (code, stderr) = local_exits(&["--comprehend", "ftp://nowhere"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("expected `aws` or an http(s) URL"),
+        "{stderr}"
+    );
+}

@@ -27,12 +27,33 @@ impl Comprehend {
 
     /// A client from the environment (region, credentials,
     /// `AWS_ENDPOINT_URL_COMPREHEND`), without SDK retries.
+    ///
+    /// `CHIMEFLOW_COMPREHEND_ACCESS_KEY_ID`, `..._SECRET_ACCESS_KEY`,
+    /// `..._SESSION_TOKEN` and `CHIMEFLOW_COMPREHEND_REGION`, when set,
+    /// are Comprehend's own credentials and region: what `chimeflow local
+    /// --comprehend aws` hands the processor, whose other calls go to the
+    /// local emulator with placeholder credentials.
     pub async fn from_env() -> Self {
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .retry_config(aws_config::retry::RetryConfig::disabled())
-            .load()
-            .await;
-        Self::new(Client::new(&config))
+        let own = |name: &str| {
+            std::env::var(format!("CHIMEFLOW_COMPREHEND_{name}"))
+                .ok()
+                .filter(|v| !v.is_empty())
+        };
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .retry_config(aws_config::retry::RetryConfig::disabled());
+        if let (Some(id), Some(secret)) = (own("ACCESS_KEY_ID"), own("SECRET_ACCESS_KEY")) {
+            loader = loader.credentials_provider(aws_sdk_comprehend::config::Credentials::new(
+                id,
+                secret,
+                own("SESSION_TOKEN"),
+                None,
+                "chimeflow-comprehend",
+            ));
+        }
+        if let Some(region) = own("REGION") {
+            loader = loader.region(aws_sdk_comprehend::config::Region::new(region));
+        }
+        Self::new(Client::new(&loader.load().await))
     }
 
     /// A stand-in at `endpoint` with placeholder credentials: for

@@ -109,6 +109,14 @@ pub struct LocalArgs {
     /// With --store dynamodb: the table, created when missing.
     #[arg(long, default_value = "chimeflow-local", value_name = "NAME")]
     pub dynamodb_table: String,
+
+    /// Where the Comprehend-backed rules (toxicity, comprehend-pii,
+    /// language) ask: `aws` for Amazon Comprehend itself, with your AWS
+    /// credentials and region (profiles, SSO, the environment) while the
+    /// chat stays local, or the URL of a stand-in. Without it those rules
+    /// have no answer and apply their on_service_error.
+    #[arg(long, value_name = "aws|URL")]
+    pub comprehend: Option<String>,
 }
 
 /// Where `chimeflow local`'s processor keeps stateful rules' state.

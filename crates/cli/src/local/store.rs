@@ -71,6 +71,55 @@ impl LocalStore {
         }
     }
 
+    /// Adds what the processor needs to reach Comprehend as `--comprehend`
+    /// says: a stand-in's URL, or `aws` (your credentials and region,
+    /// resolved here the usual AWS way and handed over as the processor's
+    /// Comprehend-only variables).
+    pub async fn with_comprehend(mut self, comprehend: Option<&str>) -> Result<Self, Failure> {
+        match comprehend {
+            None => {}
+            Some("aws") => {
+                use aws_config::BehaviorVersion;
+                use aws_credential_types::provider::ProvideCredentials;
+                let config = aws_config::defaults(BehaviorVersion::latest()).load().await;
+                let provider = config.credentials_provider().ok_or_else(|| {
+                    Failure::Usage("--comprehend aws: no AWS credentials found".into())
+                })?;
+                let credentials = provider.provide_credentials().await.map_err(|e| {
+                    Failure::Usage(format!("--comprehend aws: no AWS credentials: {e}"))
+                })?;
+                let region = config.region().map(ToString::to_string).ok_or_else(|| {
+                    Failure::Usage(
+                        "--comprehend aws: no region (set AWS_REGION or a profile's region)".into(),
+                    )
+                })?;
+                self.env.push((
+                    "CHIMEFLOW_COMPREHEND_ACCESS_KEY_ID",
+                    credentials.access_key_id().to_owned(),
+                ));
+                self.env.push((
+                    "CHIMEFLOW_COMPREHEND_SECRET_ACCESS_KEY",
+                    credentials.secret_access_key().to_owned(),
+                ));
+                if let Some(token) = credentials.session_token() {
+                    self.env
+                        .push(("CHIMEFLOW_COMPREHEND_SESSION_TOKEN", token.to_owned()));
+                }
+                self.env.push(("CHIMEFLOW_COMPREHEND_REGION", region));
+            }
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                self.env
+                    .push(("AWS_ENDPOINT_URL_COMPREHEND", url.to_owned()));
+            }
+            Some(other) => {
+                return Err(Failure::Usage(format!(
+                    "--comprehend {other}: expected `aws` or an http(s) URL"
+                )));
+            }
+        }
+        Ok(self)
+    }
+
     /// The processor's environment for this store.
     pub fn env(&self) -> &[(&'static str, String)] {
         &self.env
