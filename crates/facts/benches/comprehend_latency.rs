@@ -44,7 +44,11 @@ fn main() {
         .unwrap();
     let service = Duration::from_millis(20);
     let stub = runtime.block_on(ComprehendStub::start(Vec::new()));
-    for operation in ["DetectDominantLanguage", "DetectToxicContent", "DetectPiiEntities"] {
+    for operation in [
+        "DetectDominantLanguage",
+        "DetectToxicContent",
+        "DetectPiiEntities",
+    ] {
         stub.set_default(operation, ComprehendReply::default_answer().after(service));
     }
     let source = ConfigSource {

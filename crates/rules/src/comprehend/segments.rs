@@ -28,7 +28,10 @@ pub fn split(text: &str) -> (Vec<&str>, bool) {
             limit -= 1;
         }
         let window = &rest[..limit];
-        let half = limit / 2;
+        let mut half = limit / 2;
+        while !window.is_char_boundary(half) {
+            half -= 1;
+        }
         let cut = window[half..]
             .rfind(['.', '!', '?', '\n'])
             .map(|at| half + at + 1)
@@ -66,6 +69,16 @@ mod tests {
         let (segments, cut) = split(&text);
         assert!(cut);
         assert_eq!(segments.len(), MAX_SEGMENTS);
+    }
+
+    #[test]
+    fn the_middle_of_a_character_is_never_a_cut() {
+        // The search for a sentence end starts half way into the window:
+        // here that is inside a four-byte character.
+        let text = format!("{}\u{1FA80}{}", "a".repeat(497), "b".repeat(900));
+        let (segments, cut) = split(&text);
+        assert!(!cut);
+        assert_eq!(segments.concat(), text);
     }
 
     proptest! {
