@@ -67,6 +67,20 @@ impl ProcessorProcess {
         self.child.wait().expect("the processor can be waited for")
     }
 
+    /// Waits until its output holds `needle` (a log line written just
+    /// before the invocation's response may still be on its way through
+    /// the pipe), at most `limit`; returns the output either way.
+    pub fn output_with(&self, needle: &str, limit: std::time::Duration) -> String {
+        let started = std::time::Instant::now();
+        loop {
+            let output = self.output();
+            if output.contains(needle) || started.elapsed() > limit {
+                return output;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
     /// Everything it wrote so far, standard output and error.
     pub fn output(&self) -> String {
         String::from_utf8_lossy(&self.output.lock().unwrap()).into_owned()

@@ -205,7 +205,10 @@ async fn with_failing_service(reply: ComprehendReply, policy: &str) -> (Value, S
         .api
         .invoke(&event("m1", "is anyone around this afternoon"), DEADLINE)
         .await;
-    (response(&result).clone(), running.process.output())
+    let log = running
+        .process
+        .output_with("\"message\":\"processed\"", Duration::from_secs(10));
+    (response(&result).clone(), log)
 }
 
 #[tokio::test(flavor = "multi_thread")]

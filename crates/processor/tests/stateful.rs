@@ -205,7 +205,10 @@ async fn with_failing_store(reply: Reply, policy: &str) -> (Value, String) {
         1,
         "one callback, whatever the store did"
     );
-    (outcome, instance.process.output())
+    let log = instance
+        .process
+        .output_with("\"message\":\"processed\"", Duration::from_secs(10));
+    (outcome, log)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -39,10 +39,7 @@ Options
 Example
   [[rules]]
   type = "language"
-
-  [[rules]]
-  type = "toxicity"
-  when = { language = ["en"] }
+  allow = ["en", "es"]
 
 Limitations
   One language a message. Lex replies are not sent.
