@@ -251,6 +251,9 @@ struct Shared {
     probes: Mutex<Vec<RecordedRequest<ComprehendReply>>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+    /// How long each answered request was held, from its arrival until its
+    /// answer was written (a timer asked for 20 ms can take 22).
+    held: Mutex<Vec<Duration>>,
 }
 
 impl Shared {
@@ -380,6 +383,12 @@ impl ComprehendStub {
     pub fn max_in_flight(&self) -> usize {
         self.shared.max_in_flight.load(Ordering::SeqCst)
     }
+
+    /// How long each request answered since the last call was held before
+    /// its answer was written: the service time a client really saw.
+    pub fn take_held(&self) -> Vec<Duration> {
+        std::mem::take(&mut *self.shared.held.lock().unwrap())
+    }
 }
 
 async fn serve(mut stream: TcpStream, shared: Arc<Shared>, connection: u64) {
@@ -470,7 +479,9 @@ async fn serve(mut stream: TcpStream, shared: Arc<Shared>, connection: u64) {
         // No longer held once the answer is on its way: a client that has
         // read it sees the count without it.
         drop(in_flight);
-        if stream.write_all(&answer).await.is_err() {
+        let written = stream.write_all(&answer).await;
+        shared.held.lock().unwrap().push(arrived.elapsed());
+        if written.is_err() {
             return;
         }
     }
