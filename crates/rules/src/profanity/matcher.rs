@@ -8,22 +8,95 @@ use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{AhoCorasick, Anchored, MatchKind, StartKind};
 
-use super::lists::Entry;
+use super::lists::{Entry, Inflection};
 use super::normalize::{BOUNDARY, View};
 
 mod starred;
 
 pub(super) use starred::Starred;
 
-/// Inflections a blocked word may take ("bitches", "fucking", "wankers").
+/// English inflections a blocked word may take ("bitches", "fucking", "wankers").
 const SUFFIXES: &[&[u8]] = &[
     b"s", b"es", b"ed", b"d", b"er", b"ers", b"r", b"rs", b"ing", b"ings", b"in", b"ins", b"y",
     b"ies", b"ied", b"ier", b"iers", b"iest", b"ish", b"z", b"ez",
 ];
-/// Inflections after a stem that dropped its last letter ("whor-ing", "puss-ies").
+/// English inflections after a stem that dropped its last letter ("whor-ing", "puss-ies").
 const STEM_SUFFIXES: &[&[u8]] = &[
     b"es", b"ed", b"er", b"ers", b"est", b"ing", b"ings", b"in", b"ins", b"y", b"ish",
 ];
+
+/// The endings of one language, in view bytes.
+#[derive(Clone, Debug)]
+struct Endings {
+    /// Endings any word may take.
+    suffixes: Vec<Box<[u8]>>,
+    /// Endings a stem takes.
+    stem_suffixes: Vec<Box<[u8]>>,
+    /// How a word becomes a stem.
+    stems: Stems,
+}
+
+/// How a word of four or more letters becomes a stem that must take one of
+/// the stem endings.
+#[derive(Clone, Debug)]
+enum Stems {
+    /// English: a final `y` becomes `i` ("puss-ies"), a final `e` drops ("whor-ing").
+    English,
+    /// A final letter among these drops ("put-ita").
+    Drop(Vec<char>),
+}
+
+impl Endings {
+    fn english() -> Self {
+        let boxed = |list: &[&[u8]]| list.iter().map(|&s| Box::from(s)).collect();
+        Self {
+            suffixes: boxed(SUFFIXES),
+            stem_suffixes: boxed(STEM_SUFFIXES),
+            stems: Stems::English,
+        }
+    }
+
+    /// A list's declared endings, normalised as the text will be (so "ón"
+    /// reads "on" and "le" reads "ie").
+    fn from_list(inflection: &Inflection) -> Self {
+        let normal = |list: &[String]| -> Vec<Box<[u8]>> {
+            let mut out: Vec<Box<[u8]>> = list
+                .iter()
+                .map(|s| normalise(s).0.into_boxed_slice())
+                .filter(|s| !s.is_empty())
+                .collect();
+            out.sort();
+            out.dedup();
+            out
+        };
+        Self {
+            suffixes: normal(&inflection.suffixes),
+            stem_suffixes: normal(&inflection.stem_suffixes),
+            stems: Stems::Drop(inflection.stem_drop.clone()),
+        }
+    }
+
+    /// The stem spellings of `word` (empty for a word that takes none).
+    fn stems(&self, word: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        match &self.stems {
+            Stems::English => {
+                if let Some(stem) = word.strip_suffix('y') {
+                    out.push(format!("{stem}i"));
+                }
+                if let Some(stem) = word.strip_suffix('e') {
+                    out.push(stem.to_owned());
+                }
+            }
+            Stems::Drop(letters) => {
+                if let Some(last) = word.chars().last().filter(|c| letters.contains(c)) {
+                    out.push(word[..word.len() - last.len_utf8()].to_owned());
+                }
+            }
+        }
+        out
+    }
+}
 
 /// What a pattern of the automaton stands for.
 #[derive(Clone, Debug)]
@@ -34,6 +107,8 @@ struct Pattern {
     runs: Box<[u8]>,
     /// A stem that must take a suffix ("pussi" + "es").
     stem: bool,
+    /// Index of the language whose endings apply.
+    language: usize,
 }
 
 /// A block match that passed every check: a word of the view.
@@ -107,6 +182,8 @@ pub(super) struct Matcher {
     /// can stand for several entries, with different run lengths).
     groups: Vec<Vec<Pattern>>,
     pub(super) entries: Vec<Entry>,
+    /// The endings of each language, by index.
+    endings: Vec<Endings>,
 }
 
 /// The normalised form of a word or phrase: bytes and run lengths.
@@ -118,9 +195,23 @@ fn normalise(text: &str) -> (Vec<u8>, Vec<u8>) {
 }
 
 impl Matcher {
-    /// Compiles the block entries and allow words. Fails, naming the word,
-    /// when one normalises to nothing or a block word to more than one word.
-    pub(super) fn new(entries: Vec<Entry>, allow: &[String]) -> Result<Self, String> {
+    /// Compiles the block entries and allow words (each with the index of
+    /// its language), given each language's inflections (`None`: English's).
+    /// Fails, naming the word, when one normalises to nothing or a block
+    /// word to more than one word.
+    pub(super) fn new(
+        entries: Vec<Entry>,
+        allow: &[(String, usize)],
+        inflections: &[Option<Inflection>],
+    ) -> Result<Self, String> {
+        let endings: Vec<Endings> = inflections
+            .iter()
+            .map(|inflection| {
+                inflection
+                    .as_ref()
+                    .map_or_else(Endings::english, Endings::from_list)
+            })
+            .collect();
         let mut index_of: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut bytes: Vec<Vec<u8>> = Vec::new();
         let mut groups: Vec<Vec<Pattern>> = Vec::new();
@@ -140,7 +231,10 @@ impl Matcher {
             };
             let group = &mut groups[group];
             if !group.iter().any(|p| {
-                p.entry == pattern.entry && p.stem == pattern.stem && p.runs == pattern.runs
+                p.entry == pattern.entry
+                    && p.stem == pattern.stem
+                    && p.runs == pattern.runs
+                    && p.language == pattern.language
             }) {
                 group.push(pattern);
             }
@@ -151,29 +245,27 @@ impl Matcher {
             let mut spellings = vec![(word.to_owned(), false)];
             let chars = word.chars().count();
             if !entry.exact && chars >= 4 {
-                if let Some(stem) = word.strip_suffix('y') {
-                    spellings.push((format!("{stem}i"), true));
-                }
-                if let Some(stem) = word.strip_suffix('e') {
-                    spellings.push((stem.to_owned(), true));
-                }
+                let stems = endings[entry.language].stems(word);
+                spellings.extend(stems.into_iter().map(|stem| (stem, true)));
             }
             for (spelling, stem) in spellings {
                 let pattern = Pattern {
                     entry: Some(index),
                     runs: Box::default(),
                     stem,
+                    language: entry.language,
                 };
                 add(&spelling, pattern)?;
             }
         }
-        for word in allow {
+        for (word, language) in allow {
             add(
                 word,
                 Pattern {
                     entry: None,
                     runs: Box::default(),
                     stem: false,
+                    language: *language,
                 },
             )?;
         }
@@ -182,7 +274,7 @@ impl Matcher {
             .start_state(Anchored::Yes)
             .map_err(|e| e.to_string())?;
         let infix_groups: Vec<usize> = (0..groups.len())
-            .filter(|&group| groups[group].iter().any(|p| is_infix(&entries, p)))
+            .filter(|&group| groups[group].iter().any(|p| searched_inside(&entries, p)))
             .collect();
         let mut infix_first = [false; 256];
         for &group in &infix_groups {
@@ -215,6 +307,7 @@ impl Matcher {
             infix_first,
             groups,
             entries,
+            endings,
         })
     }
 
@@ -320,23 +413,24 @@ impl Matcher {
             if !runs_fit(&pass.runs[start..end], pattern) {
                 continue;
             }
+            let endings = &self.endings[pattern.language];
             let Some(index) = pattern.entry else {
                 allowed.spans.push(matched);
-                if takes(rest, SUFFIXES) {
+                if takes(rest, &endings.suffixes) {
                     allowed.words.push((start, word_end));
                 }
                 continue;
             };
             let entry = &self.entries[index];
             // A stem ("whor" of "whore") takes a suffix.
-            let fits = if is_infix(&self.entries, pattern) {
+            let fits = if pattern.stem {
+                !rest.is_empty() && takes(rest, &endings.stem_suffixes)
+            } else if entry.infix || entry.head {
                 true
-            } else if pattern.stem {
-                !rest.is_empty() && takes(rest, STEM_SUFFIXES)
             } else if entry.exact {
                 rest.is_empty()
             } else {
-                takes(rest, SUFFIXES)
+                takes(rest, &endings.suffixes)
             };
             if fits && !allowed.protects(pass.span_mark, matched) {
                 hits.push(Hit {
@@ -368,19 +462,31 @@ impl Matcher {
         {
             return;
         }
+        let end = word_end(pass.bytes, matched.1);
         for pattern in &self.groups[group] {
-            if !is_infix(&self.entries, pattern)
+            if !searched_inside(&self.entries, pattern)
                 || !runs_fit(&pass.runs[matched.0..matched.1], pattern)
             {
                 continue;
             }
-            if let Some(entry) = pattern.entry {
-                hits.push(Hit {
-                    start,
-                    end: word_end(pass.bytes, matched.1),
-                    entry,
-                });
+            let Some(index) = pattern.entry else {
+                continue;
+            };
+            // A tail ends its word, save for an inflection.
+            let entry = &self.entries[index];
+            if !entry.infix
+                && !takes(
+                    &pass.bytes[matched.1..end],
+                    &self.endings[pattern.language].suffixes,
+                )
+            {
+                continue;
             }
+            hits.push(Hit {
+                start,
+                end,
+                entry: index,
+            });
         }
     }
 }
@@ -440,9 +546,13 @@ fn longest_at(dfa: &DFA, start: StateID, bytes: &[u8], at: usize) -> Option<(usi
 }
 
 /// Whether `pattern` is the full spelling of an entry that may match
-/// inside a word (its stems only match at word starts).
-fn is_infix(entries: &[Entry], pattern: &Pattern) -> bool {
-    !pattern.stem && pattern.entry.is_some_and(|index| entries[index].infix)
+/// inside a word, anywhere (`infix`) or at its end (`tail`); stems only
+/// match at word starts.
+fn searched_inside(entries: &[Entry], pattern: &Pattern) -> bool {
+    !pattern.stem
+        && pattern
+            .entry
+            .is_some_and(|index| entries[index].infix || entries[index].tail)
 }
 
 /// Whether each byte of a match repeats at least as often as `pattern`
@@ -464,6 +574,103 @@ fn word_end(bytes: &[u8], at: usize) -> usize {
 }
 
 /// Whether `rest` is empty or one of `suffixes`.
-fn takes(rest: &[u8], suffixes: &[&[u8]]) -> bool {
-    rest.is_empty() || suffixes.contains(&rest)
+fn takes(rest: &[u8], suffixes: &[Box<[u8]>]) -> bool {
+    rest.is_empty() || suffixes.iter().any(|suffix| **suffix == *rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lists::{Category, Severity};
+    use super::*;
+
+    /// An entry of language 0 with the flags named in `flags`.
+    fn entry(word: &str, flags: &str) -> Entry {
+        let mut entry = Entry::plain(word.into(), Category::General, Severity::Moderate);
+        entry.head = flags.contains("head");
+        entry.tail = flags.contains("tail");
+        entry.infix = flags.contains("infix");
+        entry.exact = flags.contains("exact");
+        entry
+    }
+
+    /// The words of `text` the matcher flags.
+    fn flagged(matcher: &Matcher, text: &str) -> Vec<String> {
+        let mut view = View::new();
+        view.build(text);
+        let (mut hits, mut allowed, mut starred) = (Vec::new(), Allowed::new(), Starred::new());
+        matcher.find(&view, &mut hits, &mut allowed, &mut starred);
+        hits.iter()
+            .map(|hit| String::from_utf8_lossy(&view.bytes[hit.start..hit.end]).into_owned())
+            .collect()
+    }
+
+    fn spanish() -> Option<Inflection> {
+        Some(Inflection {
+            suffixes: vec!["s".into(), "es".into()],
+            stem_drop: vec!['a', 'o'],
+            stem_suffixes: vec!["ita".into(), "itas".into(), "ón".into()],
+        })
+    }
+
+    #[test]
+    fn a_list_declares_its_own_endings() {
+        let matcher = Matcher::new(vec![entry("puta", "")], &[], &[spanish()]).unwrap();
+        for hit in ["puta", "putas", "putita", "putitas", "putón", "PUTÓN"] {
+            assert_eq!(flagged(&matcher, hit).len(), 1, "{hit}");
+        }
+        // English endings do not apply to a list that declares its own,
+        // and a stem needs one of the stem endings.
+        for clean in ["putamen", "puting", "puted", "put", "putx", "disputa"] {
+            assert!(flagged(&matcher, clean).is_empty(), "{clean}");
+        }
+    }
+
+    #[test]
+    fn heads_start_compounds_and_tails_end_them() {
+        let german = Some(Inflection {
+            suffixes: vec!["e".into(), "en".into(), "s".into()],
+            ..Inflection::default()
+        });
+        let entries = vec![
+            entry("scheiß", "head"),
+            entry("arschloch", "tail"),
+            entry("schwanz", ""),
+        ];
+        let matcher = Matcher::new(entries, &[], &[german]).unwrap();
+        for hit in [
+            "Scheißtag",
+            "scheissegal",
+            "Riesenarschloch",
+            "Riesenarschlöcher",
+            "riesenarschlochs",
+            "arschloch",
+        ] {
+            let expected = usize::from(!hit.ends_with("cher"));
+            assert_eq!(flagged(&matcher, hit).len(), expected, "{hit}");
+        }
+        // A head does not end a compound, a tail does not start one, and a
+        // word with neither flag matches only as itself.
+        for clean in [
+            "Mistscheiß",
+            "arschlochfreund",
+            "Schwanzflosse",
+            "Pferdeschwanz",
+        ] {
+            assert!(flagged(&matcher, clean).is_empty(), "{clean}");
+        }
+    }
+
+    #[test]
+    fn each_language_keeps_its_own_endings() {
+        let mut spanish_entry = entry("puta", "");
+        spanish_entry.language = 1;
+        let matcher = Matcher::new(
+            vec![entry("wank", ""), spanish_entry],
+            &[("wanky".into(), 0)],
+            &[None, spanish()],
+        )
+        .unwrap();
+        assert_eq!(flagged(&matcher, "wanking putitas"), ["wanking", "putitas"]);
+        assert!(flagged(&matcher, "putaing wankita wanky").is_empty());
+    }
 }

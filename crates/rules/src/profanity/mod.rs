@@ -13,9 +13,13 @@ use std::ops::Range;
 use chimeflow_core::{Findings, Message, OptionError, Rule, RuleConfig, Verdict};
 use serde::Deserialize;
 
+mod languages;
+
+pub use languages::Languages;
 pub use lists::{Category, Severity};
 pub use mask::MaskStyle;
 
+use languages::Chosen;
 use lists::Entry;
 use matcher::{Allowed, Hit, Matcher, Starred};
 use normalize::View;
@@ -133,8 +137,10 @@ pub struct ProfanityConfig {
     pub min_severity: Severity,
     /// The categories acted on.
     pub categories: Vec<Category>,
-    /// The embedded list to use.
-    pub language: String,
+    /// The embedded lists to use, or `auto`.
+    pub languages: Languages,
+    /// One embedded list (the older spelling of `languages = ["en"]`).
+    pub language: Option<String>,
     /// Extra block words.
     pub block: Vec<ExtraWord>,
     /// Extra allow words or phrases.
@@ -149,7 +155,8 @@ impl Default for ProfanityConfig {
             replacement: "****".into(),
             min_severity: Severity::Moderate,
             categories: Category::ALL.to_vec(),
-            language: "en".into(),
+            languages: Languages::default(),
+            language: None,
             block: Vec::new(),
             allow: Vec::new(),
         }
@@ -162,23 +169,24 @@ impl RuleConfig for ProfanityConfig {
     const DOC: &'static str = doc_text!();
 
     fn build(self) -> Result<Box<dyn Rule>, OptionError> {
-        let text = lists::embedded(&self.language).ok_or_else(|| {
-            let known: Vec<_> = lists::LANGUAGES.iter().map(|(code, _)| *code).collect();
-            OptionError::new(
-                "language",
-                format!(
-                    "no list for {:?} (available: {})",
-                    self.language,
-                    known.join(", ")
-                ),
-            )
-        })?;
-        let list = lists::parse(text).map_err(|e| {
-            OptionError::new(
-                "language",
-                format!("the embedded {} list is invalid: {e}", self.language),
-            )
-        })?;
+        let chosen = Chosen::resolve(&self.languages, self.language.as_deref())?;
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut allow: Vec<(String, usize)> = Vec::new();
+        let mut inflections = Vec::new();
+        for (index, embedded) in chosen.lists().enumerate() {
+            let list = lists::parse(embedded.text).map_err(|e| {
+                OptionError::new(
+                    chosen.key(),
+                    format!("the embedded {} list is invalid: {e}", embedded.code),
+                )
+            })?;
+            entries.extend(list.block.into_iter().map(|entry| Entry {
+                language: index,
+                ..entry
+            }));
+            allow.extend(list.allow.into_iter().map(|word| (word, index)));
+            inflections.push(list.inflection);
+        }
         if self.categories.is_empty() {
             return Err(OptionError::new("categories", "name at least one category"));
         }
@@ -191,7 +199,6 @@ impl RuleConfig for ProfanityConfig {
                 "must not be empty with mask_style = \"fixed\"",
             ));
         }
-        let mut entries: Vec<Entry> = list.block;
         for extra in &self.block {
             let (word, category, severity) = match extra {
                 ExtraWord::Word(word) => (word.clone(), Category::General, Severity::Moderate),
@@ -201,19 +208,13 @@ impl RuleConfig for ProfanityConfig {
                     severity,
                 } => (word.clone(), *category, *severity),
             };
-            entries.push(Entry {
-                word: word.to_lowercase(),
-                category,
-                severity,
-                infix: false,
-                exact: false,
-            });
+            // Yours match in every language, with the first one's endings.
+            entries.push(Entry::plain(word.to_lowercase(), category, severity));
         }
         entries
             .retain(|e| e.severity >= self.min_severity && self.categories.contains(&e.category));
-        let mut allow = list.allow;
-        allow.extend(self.allow.iter().map(|w| w.to_lowercase()));
-        let matcher = Matcher::new(entries, &allow).map_err(|word| {
+        allow.extend(self.allow.iter().map(|w| (w.to_lowercase(), 0)));
+        let matcher = Matcher::new(entries, &allow, &inflections).map_err(|word| {
             let key = if self.allow.iter().any(|w| w.to_lowercase() == word) {
                 "allow"
             } else {
@@ -227,6 +228,7 @@ impl RuleConfig for ProfanityConfig {
         Ok(Box::new(Profanity {
             config: self,
             matcher,
+            chosen,
         }))
     }
 }
@@ -236,6 +238,8 @@ impl RuleConfig for ProfanityConfig {
 pub struct Profanity {
     config: ProfanityConfig,
     matcher: Matcher,
+    /// The languages whose lists are compiled into `matcher`, by index.
+    chosen: Chosen,
 }
 
 /// Per-thread scratch space: the view, match and mask buffers are reused,
@@ -277,7 +281,7 @@ thread_local! {
 impl Profanity {
     /// Fills `scratch.spans` with the matched spans of `text` (merged,
     /// grapheme-aligned) and the category of the strongest word in each.
-    fn scan(&self, text: &str, scratch: &mut Scratch) {
+    fn scan(&self, text: &str, known: Option<&str>, scratch: &mut Scratch) {
         scratch.spans.clear();
         scratch.view.build(text);
         self.matcher.find(
@@ -286,6 +290,7 @@ impl Profanity {
             &mut scratch.allowed,
             &mut scratch.starred,
         );
+        self.drop_foreign_local_hits(text, known, &mut scratch.hits);
         for hit in &scratch.hits {
             // A hit is one whole word of the view.
             let (from, to) = scratch.view.original_span(hit.start);
@@ -303,6 +308,26 @@ impl Profanity {
         }
     }
 
+    /// With several languages, a `local` word (an ordinary word in another
+    /// of them: Turkish "am") only counts in a message that reads as its
+    /// own language: the language a rule set (`language`), else the local
+    /// identifier's reliable answer. The identifier runs only when such a
+    /// word was found, so most messages never pay for it.
+    fn drop_foreign_local_hits(&self, text: &str, known: Option<&str>, hits: &mut Vec<Hit>) {
+        if self.chosen.len() < 2 {
+            return;
+        }
+        let entries = &self.matcher.entries;
+        if !hits.iter().any(|hit| entries[hit.entry].local) {
+            return;
+        }
+        let language = self.chosen.identify(text, known);
+        hits.retain(|hit| {
+            let entry = &entries[hit.entry];
+            !entry.local || Some(entry.language) == language
+        });
+    }
+
     /// [`Rule::check`] with the scratch space.
     fn check_with(
         &self,
@@ -311,7 +336,7 @@ impl Profanity {
         findings: &mut Findings,
     ) -> Verdict {
         let text = message.content();
-        self.scan(text, scratch);
+        self.scan(text, message.language(), scratch);
         if scratch.spans.is_empty() {
             return Verdict::Continue;
         }
@@ -654,10 +679,32 @@ mod tests {
 
     #[test]
     fn bad_options_fail_at_build() {
-        let cases: [(ProfanityConfig, &str); 4] = [
+        let cases: [(ProfanityConfig, &str); 7] = [
             (
                 ProfanityConfig {
-                    language: "xx".into(),
+                    language: Some("xx".into()),
+                    ..Default::default()
+                },
+                "language",
+            ),
+            (
+                ProfanityConfig {
+                    languages: Languages::List(vec!["en".into(), "xx".into()]),
+                    ..Default::default()
+                },
+                "languages",
+            ),
+            (
+                ProfanityConfig {
+                    languages: Languages::List(vec![]),
+                    ..Default::default()
+                },
+                "languages",
+            ),
+            (
+                ProfanityConfig {
+                    languages: Languages::Word("es".into()),
+                    language: Some("en".into()),
                     ..Default::default()
                 },
                 "language",
