@@ -53,7 +53,7 @@ impl Finding {
 /// The findings of a pipeline run. Rules report into it; the pipeline stamps
 /// each finding with the reporting rule's id and maps its span back to the
 /// original content.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Findings {
     items: Vec<Finding>,
     current_rule: Option<Arc<str>>,

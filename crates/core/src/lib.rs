@@ -47,6 +47,7 @@ mod facts;
 mod finding;
 pub mod limits;
 mod message;
+mod observe;
 mod outcome;
 mod panic_hook;
 mod parse;
@@ -73,6 +74,7 @@ pub use facts::{
 pub use finding::{Field, Finding, Findings};
 pub use limits::{LimitField, LimitViolation, LimitViolations};
 pub use message::Message;
+pub use observe::{Mode, Observation, Observed, ObservedAction};
 pub use outcome::{Decision, DenyReason, Outcome};
 pub use panic_hook::install_quiet_panic_hook;
 pub use parse::ParseError;

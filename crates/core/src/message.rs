@@ -5,7 +5,8 @@ use std::ops::Range;
 
 use crate::edits::{EditMap, Recorder};
 use crate::{
-    ChannelMessage, Effect, Facts, MessageAttributes, MessageType, Persistence, PushNotification,
+    ChannelMessage, Effect, Facts, MessageAttributes, MessageType, Observation, Persistence,
+    PushNotification,
 };
 
 /// A channel message as rules see it: the fields a callback can change
@@ -33,7 +34,7 @@ use crate::{
 /// // The received message is still there, untouched.
 /// assert_eq!(message.received().content.as_deref(), Some("mail a@b.co now"));
 /// ```
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Message<'a> {
     received: &'a ChannelMessage,
     content: Cow<'a, str>,
@@ -45,6 +46,7 @@ pub struct Message<'a> {
     effects: Vec<Effect>,
     notes: Vec<String>,
     language: Option<String>,
+    observations: Vec<Observation>,
     gathering: bool,
 }
 
@@ -75,6 +77,7 @@ impl<'a> Message<'a> {
             effects: Vec::new(),
             notes: Vec::new(),
             language: None,
+            observations: Vec::new(),
             gathering: false,
         }
     }
@@ -114,6 +117,22 @@ impl<'a> Message<'a> {
         self.language
             .as_deref()
             .or_else(|| self.facts.dominant_language())
+    }
+
+    /// Records what a rule in observe mode would have done (see
+    /// [`Observed`](crate::Observed)).
+    pub fn add_observation(&mut self, observation: Observation) {
+        self.observations.push(observation);
+    }
+
+    /// What observed rules would have done so far.
+    pub fn observations(&self) -> &[Observation] {
+        &self.observations
+    }
+
+    /// Takes the observations (the processor moves them into the Outcome).
+    pub fn take_observations(&mut self) -> Vec<Observation> {
+        std::mem::take(&mut self.observations)
     }
 
     // ----- facts and effects -----

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::{CallbackRequest, Effect, Finding};
+use crate::{CallbackRequest, Effect, Finding, Observation};
 
 /// PASS, UPDATE or DENY.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -81,4 +81,7 @@ pub struct Outcome {
     /// The message's language, when a rule or a service found it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// What rules in observe mode would have done; none of it applied.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub observed: Vec<Observation>,
 }

@@ -210,8 +210,15 @@ impl Processor {
                         ));
                     }
                     // The message as received, and nothing the rules asked
-                    // for: a run that panicked half-way decided nothing.
-                    OnError::Pass => message = Message::with_facts(received, facts),
+                    // for: a run that panicked half-way decided nothing
+                    // (what observed rules saw before the panic stays).
+                    OnError::Pass => {
+                        let observed = message.take_observations();
+                        message = Message::with_facts(received, facts);
+                        for observation in observed {
+                            message.add_observation(observation);
+                        }
+                    }
                 }
             }
         }
@@ -254,6 +261,7 @@ impl Processor {
             callback,
             effects: message.take_effects(),
             language: message.language().map(str::to_owned),
+            observed: message.take_observations(),
         })
     }
 }
@@ -403,6 +411,7 @@ fn deny(
         no_callback: no_callback(event),
         effects,
         language,
+        observed: message.take_observations(),
         callback: CallbackRequest {
             channel_arn: received.channel_arn.clone(),
             callback_id: event.callback_id.clone(),

@@ -568,3 +568,73 @@ fn callback_id_length_is_counted_as_validate_counts_it() {
     event.callback_id = "😀".repeat(33);
     assert_eq!(processor.process(&event).unwrap_err().field, "CallbackId");
 }
+
+#[test]
+fn observed_rules_are_recorded_and_change_nothing() {
+    use chimeflow_core::{Observed, ObservedAction};
+    let event = full_event();
+    let observe = |rule: Box<dyn Rule>| -> Box<dyn Rule> { Box::new(Observed::new(rule)) };
+    let rules = vec![
+        // Enforced: "secret" becomes "[x]" (bytes 6..12 of the original).
+        replace_all("mask", "secret", "[x]"),
+        // Observed after it: it sees the masked text; its span maps back.
+        observe(replace_all("would-mask", "world", "[w]")),
+        observe(rule("would-deny", |_, _| Verdict::deny("nope"))),
+        observe(rule("would-panic", |_, _| panic!("observed rule bug"))),
+        observe(rule("would-tag", |message, findings| {
+            findings.report("HELLO", 0..message.content().find(' ').unwrap());
+            Verdict::Continue
+        })),
+        observe(rule("would-do-nothing", |_, _| Verdict::Continue)),
+    ];
+    let outcome = process(rules, OnError::Deny, &event);
+    assert_eq!(outcome.decision, Decision::Update);
+    assert_eq!(
+        outcome.callback.channel_message.content.as_deref(),
+        Some("hello [x] world"),
+        "only the enforcing rule's edit is sent"
+    );
+    assert_eq!(
+        outcome.findings.len(),
+        1,
+        "observed findings are kept apart"
+    );
+    let seen: Vec<_> = outcome
+        .observed
+        .iter()
+        .map(|o| (o.rule.as_str(), o.action, o.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("would-mask", ObservedAction::Update, None),
+            ("would-deny", ObservedAction::Deny, Some("nope")),
+            ("would-panic", ObservedAction::Error, None),
+            ("would-tag", ObservedAction::Tag, None),
+        ]
+    );
+    assert_eq!(
+        outcome.observed[0].findings[0].span(),
+        13..18,
+        "\"world\" in the original"
+    );
+    assert_eq!(&*outcome.observed[0].findings[0].rule, "would-mask");
+    assert_eq!(outcome.observed[3].findings[0].span(), 0..5);
+    // The Outcome's JSON carries them under "Observed".
+    let json = serde_json::to_value(&outcome).unwrap();
+    assert_eq!(json["Observed"][1]["Action"], "DENY");
+    assert_eq!(json["Observed"][1]["Reason"], "nope");
+}
+
+#[test]
+fn observations_survive_an_enforced_deny() {
+    use chimeflow_core::Observed;
+    let rules: Vec<Box<dyn Rule>> = vec![
+        Box::new(Observed::new(replace_all("would-mask", "secret", "[x]"))),
+        rule("deny", |_, _| Verdict::deny("enforced")),
+    ];
+    let outcome = process(rules, OnError::Deny, &full_event());
+    assert_eq!(outcome.decision, Decision::Deny);
+    assert_eq!(outcome.observed.len(), 1);
+    assert_eq!(outcome.observed[0].rule, "would-mask");
+}

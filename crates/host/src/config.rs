@@ -15,7 +15,9 @@
 //!
 //! Every rule also takes `when`, a table that limits it to some messages
 //! (see [`chimeflow_core::Selector`]): `sender`, `not_sender`, `persistence`,
-//! `edits`, `content_type`.
+//! `edits`, `content_type`; and `mode`: `"enforce"` (the default) or
+//! `"observe"`, which runs the rule and records what it would have done
+//! without applying it (see [`chimeflow_core::Observed`]).
 //!
 //! Unknown keys and bad values are errors naming the file, line, column and
 //! key; a bad configuration never half-loads.
@@ -23,7 +25,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use chimeflow_core::{OnError, Pipeline, Processor, Rule, Selective, Selector};
+use chimeflow_core::{Mode, Observed, OnError, Pipeline, Processor, Rule, Selective, Selector};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
@@ -212,6 +214,18 @@ fn build_rule(
         Some(when) => Some(selector(located, &at, when)?),
         None => None,
     };
+    // `mode` is every rule's "enforce" or "observe"; any other value is
+    // left to the rule (the `links` rule's older name for its `policy`),
+    // whose error names the two when it has no such option.
+    let mode = match options.get("mode").and_then(|mode| mode.get_ref().as_str()) {
+        Some("observe") => Some(Mode::Observe),
+        Some("enforce") => Some(Mode::Enforce),
+        _ => None,
+    };
+    if mode.is_some() {
+        options.remove("mode");
+    }
+    let mode = mode.unwrap_or_default();
     let options = Spanned::new(item.span(), DeValue::Table(options));
     let rule = entry
         .build(ValueDeserializer::from(options))
@@ -221,6 +235,11 @@ fn build_rule(
                 span,
                 message,
             } => {
+                let message = if message.starts_with("unknown field `mode`") {
+                    "`mode` must be \"enforce\" or \"observe\"".to_owned()
+                } else {
+                    message
+                };
                 let key = path.map_or(at.clone(), |p| format!("{at}.{p}"));
                 located.at(span.unwrap_or(item.span()), Some(&key), &message)
             }
@@ -237,9 +256,13 @@ fn build_rule(
                 located.at(span, Some(&key), &error.message)
             }
         })?;
-    Ok(match selector {
+    let rule: Box<dyn Rule> = match selector {
         Some(selector) if !selector.is_empty() => Box::new(Selective::new(rule, selector)),
         _ => rule,
+    };
+    Ok(match mode {
+        Mode::Enforce => rule,
+        Mode::Observe => Box::new(Observed::new(rule)),
     })
 }
 

@@ -93,7 +93,7 @@ patterns = ['\bTICKET-\d{4,6}\b', '\b(?:ghp|gho)_[A-Za-z0-9]{36}\b', '\bsk_live_
 
 [[rules]]
 type = "links"
-mode = "deny-listed"
+policy = "deny-listed"
 deny_domains = ["bad.example.net", "tracker.example.org"]
 action = "strip"
 bare_domains = true

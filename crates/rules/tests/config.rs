@@ -237,3 +237,26 @@ fn errors_never_quote_a_string_value() {
         "{e}"
     );
 }
+
+#[test]
+fn mode_is_enforce_or_observe_on_every_rule() {
+    for mode in ["enforce", "observe"] {
+        let config = parse(&format!(
+            "[[rules]]\ntype = \"length\"\nmax_chars = 5\nmode = \"{mode}\"\n"
+        ))
+        .unwrap();
+        assert_eq!(config.rule_ids(), ["length"]);
+    }
+    let e = error("[[rules]]\ntype = \"length\"\nmax_chars = 5\nmode = \"watch\"\n");
+    let text = e.to_string();
+    assert!(
+        text.contains("rules[0].mode") && text.contains("\"enforce\" or \"observe\""),
+        "{text}"
+    );
+    assert!(text.contains("test.toml:4"), "{text}");
+    // The links rule's older `mode` (now `policy`) still works, and with
+    // `policy` it can be observed.
+    parse("[[rules]]\ntype = \"links\"\nmode = \"allow-listed-only\"\n").unwrap();
+    parse("[[rules]]\ntype = \"links\"\npolicy = \"allow-listed-only\"\nmode = \"observe\"\n")
+        .unwrap();
+}

@@ -125,7 +125,7 @@ category = "ticket"
 
 [[rules]]
 type = "links"
-mode = "allow-listed-only"
+policy = "allow-listed-only"
 allow_domains = ["example.com"]
 "#,
     )
@@ -210,7 +210,7 @@ fn regex(action: MatchAction) -> Box<dyn Rule> {
 
 fn links(action: LinksAction) -> Box<dyn Rule> {
     LinksConfig {
-        mode: LinksMode::AllowListedOnly,
+        policy: LinksMode::AllowListedOnly,
         allow_domains: vec!["example.com".into()],
         action,
         ..LinksConfig::default()

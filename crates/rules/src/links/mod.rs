@@ -39,9 +39,9 @@ What it does
   lists; an entry matches the domain itself and all its subdomains, and
   the longest matching entry wins (allow example.com but deny
   evil.example.com works, and the other way round). Then:
-    mode "deny-listed"        acts on links whose domain is denied
-    mode "allow-listed-only"  acts on every link whose domain is not
-                              allowed (an empty allow list: every link)
+    policy "deny-listed"        acts on links whose domain is denied
+    policy "allow-listed-only"  acts on every link whose domain is not
+                                allowed (an empty allow list: every link)
   Each link acted on is reported as a finding (category "URL", the span;
   never the link), then, by action:
     "strip"  the link becomes `replacement`
@@ -49,10 +49,11 @@ What it does
     "tag"    findings only (a later `tag` rule can summarise them)
 
 Options
-  mode          = "deny-listed"       or "allow-listed-only"
+  policy        = "deny-listed"       or "allow-listed-only" (`mode` is
+                                      the older name of this option)
   allow_domains = []                  domains (and their subdomains)
   deny_domains  = []                  domains (and their subdomains);
-                                      needed in mode "deny-listed"
+                                      needed with policy "deny-listed"
   action        = "strip"             "strip", "deny" or "tag"
   replacement   = "[link removed]"    what "strip" writes (1-100 bytes)
   bare_domains  = true                also find links without a scheme
@@ -63,7 +64,7 @@ Options
 Example
   [[rules]]
   type = "links"
-  mode = "allow-listed-only"
+  policy = "allow-listed-only"
   allow_domains = ["example.com", "aws.amazon.com"]
   deny_domains = ["evil.example.com"]
   action = "strip"
@@ -114,8 +115,10 @@ pub const CATEGORY: &str = "URL";
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinksConfig {
-    /// Which links to act on.
-    pub mode: LinksMode,
+    /// Which links to act on (`mode`, the older name, still works; the
+    /// host reads `mode = "enforce" | "observe"` as every rule's mode).
+    #[serde(alias = "mode")]
+    pub policy: LinksMode,
     /// Allowed domains (and their subdomains).
     pub allow_domains: Vec<String>,
     /// Denied domains (and their subdomains).
@@ -131,7 +134,7 @@ pub struct LinksConfig {
 impl Default for LinksConfig {
     fn default() -> Self {
         Self {
-            mode: LinksMode::DenyListed,
+            policy: LinksMode::DenyListed,
             allow_domains: Vec::new(),
             deny_domains: Vec::new(),
             action: LinksAction::Strip,
@@ -164,10 +167,10 @@ impl RuleConfig for LinksConfig {
                 "must be 1-100 bytes without control characters",
             ));
         }
-        if self.mode == LinksMode::DenyListed && self.deny_domains.is_empty() {
+        if self.policy == LinksMode::DenyListed && self.deny_domains.is_empty() {
             return Err(OptionError::new(
                 "deny_domains",
-                "is empty, so mode \"deny-listed\" would act on nothing; list domains or use mode = \"allow-listed-only\"",
+                "is empty, so policy \"deny-listed\" would act on nothing; list domains or use policy = \"allow-listed-only\"",
             ));
         }
         let mut lists: HashMap<String, Listed> = HashMap::new();
@@ -192,7 +195,7 @@ impl RuleConfig for LinksConfig {
         }
         Ok(Box::new(Links {
             lists,
-            mode: self.mode,
+            mode: self.policy,
             action: self.action,
             replacement: self.replacement,
             bare_domains: self.bare_domains,
@@ -331,7 +334,7 @@ mod tests {
     #[test]
     fn allow_listed_only_table() {
         let rule = rule(|c| {
-            c.mode = LinksMode::AllowListedOnly;
+            c.policy = LinksMode::AllowListedOnly;
             c.allow_domains = strings(&["example.com", "bücher.de"]);
             c.deny_domains = strings(&["evil.example.com"]);
         });
@@ -384,7 +387,7 @@ mod tests {
 
     #[test]
     fn findings_point_at_links_before_stripping() {
-        let rule = rule(|c| c.mode = LinksMode::AllowListedOnly);
+        let rule = rule(|c| c.policy = LinksMode::AllowListedOnly);
         let text = "a https://x.com/p. b www.y.org";
         let run = run_rule(rule.as_ref(), text);
         assert_eq!(run.content, "a [link removed]. b [link removed]");
@@ -399,7 +402,7 @@ mod tests {
     #[test]
     fn tag_and_bare_domains_off() {
         let tag = rule(|c| {
-            c.mode = LinksMode::AllowListedOnly;
+            c.policy = LinksMode::AllowListedOnly;
             c.action = LinksAction::Tag;
             c.bare_domains = false;
         });
@@ -414,7 +417,7 @@ mod tests {
 
     #[test]
     fn lex_replies_are_skipped() {
-        let rule = rule(|c| c.mode = LinksMode::AllowListedOnly);
+        let rule = rule(|c| c.policy = LinksMode::AllowListedOnly);
         let event = EventBuilder::new()
             .lex_reply("see https://example.com")
             .build();
@@ -448,7 +451,7 @@ mod tests {
         });
         assert_eq!(both.key.as_deref(), Some("deny_domains[0]"));
         let empty = err(|c| {
-            c.mode = LinksMode::AllowListedOnly;
+            c.policy = LinksMode::AllowListedOnly;
             c.replacement = String::new();
         });
         assert_eq!(empty.key.as_deref(), Some("replacement"));
@@ -460,7 +463,7 @@ mod tests {
             "mode = \"allow-listed-only\"\nallow_domains = [\"a.com\"]\naction = \"tag\"\nbare_domains = false\n",
         )
         .unwrap();
-        assert_eq!(config.mode, LinksMode::AllowListedOnly);
+        assert_eq!(config.policy, LinksMode::AllowListedOnly);
         assert_eq!(config.action, LinksAction::Tag);
         assert!(toml::from_str::<LinksConfig>("mode = \"allow-listed\"").is_err());
         assert!(toml::from_str::<LinksConfig>("domains = []").is_err());
