@@ -104,6 +104,31 @@ pub fn outcome_block(
     if let Some(reason) = &outcome.reason {
         let _ = writeln!(out, "  reason  {}/{}", reason.rule, reason.reason);
     }
+    // Rules in observe mode: what they would have done, apart from what
+    // was done (none of it applied).
+    for observed in &outcome.observed {
+        let reason = observed
+            .reason
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        let found: Vec<String> = observed
+            .findings
+            .iter()
+            .map(|f| format!("{} bytes {}..{}", f.category, f.start, f.end))
+            .collect();
+        let found = if found.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", found.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "  observe {} would {}{reason}{found}",
+            observed.rule,
+            style.paint("1;35", observed.action.as_str())
+        );
+    }
     if outcome.decision == Decision::Update {
         let body = &outcome.callback.channel_message;
         if let Some(sent) = body.content.as_deref().filter(|c| *c != received) {
@@ -182,6 +207,33 @@ fn widen(text: &str, span: Range<usize>) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn observed_actions_get_their_own_lines() {
+        use chimeflow_core::{Observation, ObservedAction};
+        let event = ProcessorEvent::from_slice(
+            br#"{"CallbackId": "0123456789abcdef0123456789abcdef",
+                "ChannelMessage": {"MessageId": "m1", "Content": "hello"}}"#,
+        )
+        .unwrap();
+        let processor = chimeflow_core::Processor::new(
+            chimeflow_core::Pipeline::new(Vec::new()),
+            chimeflow_core::OnError::Deny,
+        );
+        let mut outcome = processor.process(&event).unwrap();
+        outcome.observed.push(Observation {
+            rule: "profanity".into(),
+            action: ObservedAction::Deny,
+            reason: Some("profanity".into()),
+            findings: Vec::new(),
+        });
+        let block = outcome_block("events.jsonl:1", &event, &outcome, Style::Plain);
+        assert!(block.contains("PASS"), "{block}");
+        assert!(
+            block.contains("  observe profanity would DENY (profanity)\n"),
+            "{block}"
+        );
+    }
 
     #[test]
     fn spans_are_marked_merged_and_escaped() {

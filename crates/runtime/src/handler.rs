@@ -3,7 +3,9 @@
 use std::fmt;
 use std::time::{Duration, Instant, SystemTime};
 
-use chimeflow_core::{CallbackRequest, Effect, Finding, Outcome, Processor, ProcessorEvent};
+use chimeflow_core::{
+    CallbackRequest, Effect, Finding, Observation, Outcome, Processor, ProcessorEvent,
+};
 use chimeflow_facts::{Gathered, Stage};
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use serde_json::value::RawValue;
@@ -69,6 +71,8 @@ struct Processed {
     decision: &'static str,
     reason: Option<String>,
     findings: Vec<Finding>,
+    /// What rules in observe mode would have done.
+    observed: Vec<Observation>,
     request: CallbackRequest,
     effects: Vec<Effect>,
     gathered: Option<Gathered>,
@@ -179,6 +183,7 @@ impl<C: Callback> Handler<C> {
             outcome: processed.decision,
             reason: processed.reason.as_deref(),
             findings: &processed.findings,
+            observed: &processed.observed,
             pipeline,
             callback: callback_elapsed,
             delivery: delivery.as_ref(),
@@ -259,6 +264,7 @@ impl<C: Callback> Handler<C> {
             decision: outcome.decision.as_str(),
             reason: outcome.reason.map(|r| format!("{}/{}", r.rule, r.reason)),
             findings: outcome.findings,
+            observed: outcome.observed,
             request: outcome.callback,
             effects: outcome.effects,
             gathered,

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use chimeflow_core::{CallbackRequest, Finding};
+use chimeflow_core::{CallbackRequest, Finding, Observation};
 use tracing_subscriber::EnvFilter;
 
 use crate::Delivery;
@@ -74,6 +74,8 @@ pub(crate) struct InvocationRecord<'a> {
     pub outcome: &'static str,
     pub reason: Option<&'a str>,
     pub findings: &'a [Finding],
+    /// What rules in observe mode would have done.
+    pub observed: &'a [Observation],
     pub pipeline: Duration,
     pub callback: Duration,
     pub delivery: Option<&'a Delivery>,
@@ -125,6 +127,15 @@ impl InvocationRecord<'_> {
         rules
     }
 
+    /// Each observed rule's would-be action, `rule:ACTION`, in order.
+    pub fn observed_actions(&self) -> String {
+        self.observed
+            .iter()
+            .map(|o| format!("{}:{}", o.rule, o.action.as_str()))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// The categories found, sorted.
     pub fn categories(&self) -> Vec<&str> {
         let mut categories: Vec<&str> = self.findings.iter().map(|f| &*f.category).collect();
@@ -156,6 +167,7 @@ impl InvocationRecord<'_> {
             rules = %self.rules().join(","),
             categories = %self.categories().join(","),
             findings = self.findings.len(),
+            observed = (!self.observed.is_empty()).then(|| self.observed_actions()),
             pipeline_us = self.pipeline.as_micros() as u64,
             callback_ms = self.callback.as_millis() as u64,
             attempts = self.delivery.map_or(0, Delivery::attempts),

@@ -2,8 +2,13 @@
 //!
 //! Per invocation, namespace `chimeflow` (or `CHIMEFLOW_METRICS_NAMESPACE`):
 //! `Invocations`, `PipelineLatency` (microseconds), `CallbackLatency`
-//! (milliseconds) and `CallbackAttempts`, by `Outcome`; and `Findings`, by
-//! `Rule` and `Category`, for each pair found. With stateful rules:
+//! (milliseconds) and `CallbackAttempts`, by `Outcome`; `Findings`, by
+//! `Rule` and `Category` (enforcing rules' findings) and by `Rule`,
+//! `Category` and `Mode` (`enforce`, or `observe` for what rules in observe
+//! mode found, which the first set leaves out); and `Actions`, by `Rule`,
+//! `Action` and `Mode`: the enforcing rule that denied (`DENY`, `enforce`)
+//! and each observed rule's would-be action (`DENY`, `UPDATE`, `TAG`,
+//! `ERROR`, `observe`). With stateful rules:
 //! `StoreCalls`, `StoreLatency` (milliseconds), `StoreRecordFailures`,
 //! `Bans` and `BanFailures` by `Store`, and `FactsUnavailable` by `Store`
 //! and `Reason` (`timeout`, `throttled`, `failed`) when facts were missing.
@@ -113,26 +118,66 @@ pub(crate) fn documents(record: &InvocationRecord<'_>) -> Vec<serde_json::Value>
             }));
         }
     }
-    let mut pairs: Vec<(&str, &str)> = record
+    let enforced = record
         .findings
         .iter()
-        .map(|f| (&*f.rule, &*f.category))
-        .collect();
-    pairs.sort_unstable();
-    for group in pairs.chunk_by(|a, b| a == b) {
-        let (rule, category) = group[0];
+        .map(|f| (&*f.rule, &*f.category, "enforce"));
+    let observed = record.observed.iter().flat_map(|o| {
+        o.findings
+            .iter()
+            .map(|f| (&*f.rule, &*f.category, "observe"))
+    });
+    let mut triples: Vec<(&str, &str, &str)> = enforced.chain(observed).collect();
+    triples.sort_unstable();
+    for group in triples.chunk_by(|a, b| a == b) {
+        let (rule, category, mode) = group[0];
+        // Observed findings stay out of the (Rule, Category) counts, which
+        // keep meaning what was acted on.
+        let dimensions = if mode == "enforce" {
+            json!([["Rule", "Category"], ["Rule", "Category", "Mode"]])
+        } else {
+            json!([["Rule", "Category", "Mode"]])
+        };
         documents.push(json!({
             "_aws": {
                 "Timestamp": timestamp,
                 "CloudWatchMetrics": [{
                     "Namespace": namespace,
-                    "Dimensions": [["Rule", "Category"]],
+                    "Dimensions": dimensions,
                     "Metrics": [{"Name": "Findings", "Unit": "Count"}]
                 }]
             },
             "Rule": rule,
             "Category": category,
+            "Mode": mode,
             "Findings": group.len(),
+        }));
+    }
+    let denied = record
+        .reason
+        .filter(|_| record.outcome == "DENY")
+        .and_then(|reason| reason.split_once('/'))
+        .map(|(rule, _)| (rule, "DENY", "enforce"));
+    let actions = denied.into_iter().chain(
+        record
+            .observed
+            .iter()
+            .map(|o| (o.rule.as_str(), o.action.as_str(), "observe")),
+    );
+    for (rule, action, mode) in actions {
+        documents.push(json!({
+            "_aws": {
+                "Timestamp": timestamp,
+                "CloudWatchMetrics": [{
+                    "Namespace": namespace,
+                    "Dimensions": [["Rule", "Action", "Mode"]],
+                    "Metrics": [{"Name": "Actions", "Unit": "Count"}]
+                }]
+            },
+            "Rule": rule,
+            "Action": action,
+            "Mode": mode,
+            "Actions": 1,
         }));
     }
     documents
@@ -180,6 +225,7 @@ mod tests {
             outcome: "UPDATE",
             reason: None,
             findings: &findings,
+            observed: &[],
             pipeline: Duration::from_micros(42),
             callback: Duration::from_millis(7),
             delivery: Some(&delivery),
@@ -193,9 +239,10 @@ mod tests {
         let emails = documents.iter().find(|d| d["Category"] == "EMAIL").unwrap();
         assert_eq!(emails["Findings"], 2);
         assert_eq!(
-            emails["_aws"]["CloudWatchMetrics"][0]["Dimensions"][0],
-            serde_json::json!(["Rule", "Category"])
+            emails["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            serde_json::json!([["Rule", "Category"], ["Rule", "Category", "Mode"]])
         );
+        assert_eq!(emails["Mode"], "enforce");
         for document in &documents {
             // Every metric a directive names has a value in the document.
             for metric in document["_aws"]["CloudWatchMetrics"][0]["Metrics"]
@@ -205,5 +252,50 @@ mod tests {
                 assert!(document.get(metric["Name"].as_str().unwrap()).is_some());
             }
         }
+    }
+
+    #[test]
+    fn observed_findings_and_actions_carry_the_observe_mode() {
+        use chimeflow_core::{Observation, ObservedAction};
+        let observed = vec![Observation {
+            rule: "profanity".into(),
+            action: ObservedAction::Deny,
+            reason: Some("profanity".into()),
+            findings: vec![finding("profanity", "general")],
+        }];
+        let record = InvocationRecord {
+            request_id: "r",
+            message_id: "m",
+            channel: "c",
+            outcome: "DENY",
+            reason: Some("length/too-long"),
+            findings: &[],
+            observed: &observed,
+            pipeline: Duration::from_micros(1),
+            callback: Duration::from_millis(1),
+            delivery: None,
+            facts: None,
+        };
+        let documents = documents(&record);
+        let findings = documents.iter().find(|d| d["Findings"] == 1).unwrap();
+        assert_eq!(
+            (
+                &findings["Mode"],
+                &findings["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
+            ),
+            (&json!("observe"), &json!([["Rule", "Category", "Mode"]]))
+        );
+        let actions: Vec<_> = documents
+            .iter()
+            .filter(|d| d.get("Actions").is_some())
+            .map(|d| (d["Rule"].clone(), d["Action"].clone(), d["Mode"].clone()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                (json!("length"), json!("DENY"), json!("enforce")),
+                (json!("profanity"), json!("DENY"), json!("observe")),
+            ]
+        );
     }
 }
