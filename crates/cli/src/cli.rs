@@ -14,6 +14,7 @@ use crate::local::LocalArgs;
 use crate::messages::MessagesArgs;
 use crate::new::NewArgs;
 use crate::process::ProcessArgs;
+use crate::replay::ReplayArgs;
 use crate::rules_cmd::RulesArgs;
 use crate::users::UsersArgs;
 
@@ -42,6 +43,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Process(ProcessArgs),
+    Replay(ReplayArgs),
     Check(CheckArgs),
     Rules(RulesArgs),
     New(NewArgs),

@@ -21,11 +21,13 @@ mod identity_options;
 mod identity_shapes;
 mod input;
 mod local;
+mod local_facts;
 mod messages;
 mod new;
 mod output;
 mod paging;
 mod process;
+mod replay;
 mod rules_cmd;
 mod shapes;
 mod synthetic;
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Process(args) => process::run(&args),
+        Command::Replay(args) => replay::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Rules(args) => rules_cmd::run(&args),
         Command::New(args) => new::run(&args),
