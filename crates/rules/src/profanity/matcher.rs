@@ -120,6 +120,9 @@ pub(super) struct Hit {
     pub(super) end: usize,
     /// The entry matched.
     pub(super) entry: usize,
+    /// Matched as part of a longer word (`infix`, `head` or `tail`), not
+    /// as the whole word with an inflection.
+    pub(super) inside: bool,
 }
 
 /// Where allow-list words matched, in view bytes. Reused between messages.
@@ -423,20 +426,20 @@ impl Matcher {
             };
             let entry = &self.entries[index];
             // A stem ("whor" of "whore") takes a suffix.
-            let fits = if pattern.stem {
+            let whole = if pattern.stem {
                 !rest.is_empty() && takes(rest, &endings.stem_suffixes)
-            } else if entry.infix || entry.head {
-                true
             } else if entry.exact {
                 rest.is_empty()
             } else {
                 takes(rest, &endings.suffixes)
             };
-            if fits && !allowed.protects(pass.span_mark, matched) {
+            let inside = !whole && !pattern.stem && (entry.infix || entry.head);
+            if (whole || inside) && !allowed.protects(pass.span_mark, matched) {
                 hits.push(Hit {
                     start,
                     end: word_end,
                     entry: index,
+                    inside,
                 });
             }
         }
@@ -486,6 +489,7 @@ impl Matcher {
                 start,
                 end,
                 entry: index,
+                inside: true,
             });
         }
     }

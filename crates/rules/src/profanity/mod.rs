@@ -30,17 +30,20 @@ macro_rules! doc_text {
 
 What it does
   Walks each word of a normalised view of the content from its start
-  through one Aho-Corasick automaton built from a word list
-  (profanity/<language>.txt in chimeflow-rules: each word has a category and a
-  severity). The view undoes case, leetspeak (4 @ 3 1 ! 0 $ 5 7 9 ...),
+  through one Aho-Corasick automaton built from the word lists of its
+  languages (profanity/<language>.txt in chimeflow-rules: each word has a
+  category and a severity). The view undoes case, leetspeak (4 @ 3 1 ! 0 $ 5 7 9 ...),
   letters spelled out with separators ("f u c k", "f.u.c.k", "b_l_o_w"),
   repeated letters ("fuuuck"), Unicode confusables (Cyrillic and Greek
   look-alikes, fullwidth, mathematical letters; decancer's tables),
   diacritics, invisible characters (ZWSP, ZWJ, ZWNJ, BOM, soft hyphen) and a
   vowel written as * ("sh*t"). A word matches only as a whole word, with
-  common inflections (-s -es -ed -er -ing -in -y -ies ...), so "assassin",
-  "Scunthorpe", "cocktail", "class" or "Dickens" never match; list words
-  flagged infix ("fuck", "bitch") also match inside longer words. The allow
+  the inflections of its language (English -s -es -ed -er -ing -y -ies ...;
+  Spanish -s -a -o -ita -ito ...), so "assassin", "Scunthorpe", "cocktail",
+  "computadora" or "Dickens" never match; list words flagged infix ("fuck")
+  also match inside longer words, and German and Dutch words flagged head or
+  tail start or end compounds ("Scheißtag", "Riesenarschloch"), never
+  "Schwanzflosse". The allow
   list (the language's and yours) wins over a block match it covers. Every
   match is mapped back to exact bytes of the original, widened to whole
   graphemes.
@@ -58,7 +61,19 @@ Options
   min_severity = "moderate"     "mild", "moderate" or "severe": act on words
                                 at least this strong
   categories   = ["sexual", "slur", "insult", "general"]   categories acted on
-  language     = "en"           which embedded list to use (en)
+  languages    = ["en"]         the embedded lists to use: any of "en", "es",
+                                "pt", "fr", "de", "it", "nl", "pl", "tr"; or
+                                "auto" for all of them. A word that is ordinary
+                                in another chosen language (Turkish "am",
+                                French "con") then counts only in a message
+                                that reads as its own language: the language
+                                a `language` rule set, else a local
+                                identifier's confident answer (whatlang, no
+                                network; it runs only when such a word is
+                                found). Every other word counts in any
+                                message, so mixed-language chat is covered.
+                                `language = "es"` is the older spelling of
+                                `languages = ["es"]`.
   block        = []             extra words: "word", or a table
                                 { word = "...", category = "general",
                                   severity = "moderate" } (those defaults)
@@ -81,8 +96,9 @@ Limitations
   three separators between each ("a s s" right after a lone "I" or "a"
   joins with it and is missed). With "fixed" a
   replacement longer than the word can grow the message; past the 4 KB limit
-  the processor falls back to one * per masked character. English only
-  for now; the list format holds other languages.
+  the processor falls back to one * per masked character. Latin-script
+  languages only; with several languages, a word ordinary in another one is
+  not flagged in a message too short to tell its language ("am" alone).
 "#
     };
 }
@@ -308,24 +324,28 @@ impl Profanity {
         }
     }
 
-    /// With several languages, a `local` word (an ordinary word in another
-    /// of them: Turkish "am") only counts in a message that reads as its
-    /// own language: the language a rule set (`language`), else the local
-    /// identifier's reliable answer. The identifier runs only when such a
-    /// word was found, so most messages never pay for it.
+    /// With several languages, some matches count only in a message that
+    /// reads as their own language: a `local` word (an ordinary word in
+    /// another of them: Turkish "am"), and a word found inside a longer
+    /// one (`infix`, `head`, `tail`: compounds are a language's own), save
+    /// for the first language's, which count everywhere. The language is
+    /// the one a rule set (`language`), else the local identifier's
+    /// reliable answer; it is worked out only when such a match was found,
+    /// so most messages never pay for it.
     fn drop_foreign_local_hits(&self, text: &str, known: Option<&str>, hits: &mut Vec<Hit>) {
         if self.chosen.len() < 2 {
             return;
         }
         let entries = &self.matcher.entries;
-        if !hits.iter().any(|hit| entries[hit.entry].local) {
+        let bound = |hit: &Hit| {
+            let entry = &entries[hit.entry];
+            entry.local || (hit.inside && entry.language != 0)
+        };
+        if !hits.iter().any(bound) {
             return;
         }
         let language = self.chosen.identify(text, known);
-        hits.retain(|hit| {
-            let entry = &entries[hit.entry];
-            !entry.local || Some(entry.language) == language
-        });
+        hits.retain(|hit| !bound(hit) || Some(entries[hit.entry].language) == language);
     }
 
     /// [`Rule::check`] with the scratch space.

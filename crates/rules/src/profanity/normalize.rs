@@ -226,6 +226,11 @@ impl View {
         if is_pictographic(c) {
             return push(Kind::Break, 0);
         }
+        // Spanish opening marks: decancer reads them as the letters they
+        // look like ("¡puta!" would become "iputa").
+        if c == '¡' || c == '¿' {
+            return push(Kind::Sep, 0);
+        }
         if c == 'ß' || c == 'ẞ' {
             push(Kind::Letter, b's');
             return push(Kind::Letter, b's');
@@ -337,11 +342,9 @@ impl View {
             // The common case, a plain word: two or more letters, not joined
             // to the next token by a star. It is a word of its own.
             let (from, to) = self.tokens[t];
-            if self.plain[t]
-                && to - from >= 2
-                && (t + 1 == self.tokens.len() || src.unit(to).kind != Kind::Star)
-            {
+            if self.plain[t] && to - from >= 2 && !Self::stars_join_next(src, to) {
                 src.write_plain(self, from, to);
+                self.push_trailing_stars(src, (from, to));
                 self.push(BOUNDARY, 0, 0);
                 t += 1;
                 continue;
@@ -374,12 +377,41 @@ impl View {
                     k += 1;
                 }
                 self.emit_word(src, t, k, true);
+                self.push_trailing_stars(src, self.tokens[k]);
             } else {
                 self.emit_word(src, t, k, false);
             }
             self.push(BOUNDARY, 0, 0);
             t = k + 1;
         }
+    }
+
+    /// Whether the unit at `to` starts a short run of stars that joins the
+    /// token before it to the next one ("sh*t").
+    fn stars_join_next<S: Source + ?Sized>(src: &S, to: usize) -> bool {
+        let stars = (to..src.count())
+            .take_while(|&i| src.unit(i).kind == Kind::Star)
+            .count();
+        (1..=MAX_STARS).contains(&stars)
+            && to + stars < src.count()
+            && is_in_token(src.unit(to + stars).kind)
+    }
+
+    /// A word whose last letter is starred ("put*", "mierd*", common where
+    /// words end in a vowel): a short run of stars right after a token of
+    /// three or more letters, ending the word, becomes a wildcard.
+    fn push_trailing_stars<S: Source + ?Sized>(&mut self, src: &S, token: (usize, usize)) {
+        let (from, to) = token;
+        if to - from < 3 || src.unit(to - 1).kind != Kind::Letter {
+            return;
+        }
+        let stars = (to..src.count())
+            .take_while(|&i| src.unit(i).kind == Kind::Star)
+            .count();
+        if !(1..=MAX_STARS).contains(&stars) || Self::stars_join_next(src, to) {
+            return;
+        }
+        self.push(WILD, src.unit(to).start, src.unit(to + stars - 1).end);
     }
 
     /// Writes tokens `first..=last` as one word; stars between tokens become
@@ -589,6 +621,14 @@ mod tests {
             ("fùçk", "fuck"),
             ("e\u{301}t\u{e9}", "ete"),
             ("straße", "strase"),
+            ("¿qué? ¡puta!", "que puta"),
+            ("mierd** all", "mierd* ai"),
+            ("put*, mierd", "put* mierd"),
+            ("put*, mierd** all", "put* mierd* ai"),
+            ("mierd*", "mierd*"),
+            ("x put** y", "x put* y"),
+            ("a* bc* note***", "a bc note"),
+            ("łajza sıçmak ŞİŞ", "iajza sicmak sis"),
             ("ok 😀 go", "ok go"),
             ("中文 fuck", "# fuck"),
         ];

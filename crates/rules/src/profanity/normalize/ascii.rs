@@ -31,8 +31,10 @@ impl View {
                         start > gap && bytes[gap..start].iter().all(|&b| b == b'*');
                     let starred_after = end < to && bytes[end] == b'*';
                     if !starred_before && !starred_after {
-                        if pending < gap {
-                            self.build_tokens(bytes, pending, gap);
+                        // Up to the word, separators included: stars that
+                        // end the word before ("put* all") are read there.
+                        if pending < start {
+                            self.build_tokens(bytes, pending, start);
                         }
                         let folded = swar::fold(word);
                         if swar::has_repeat(folded, len) {
@@ -58,8 +60,8 @@ impl View {
             let starred_before = start > gap && bytes[gap..start].iter().all(|&b| b == b'*');
             let starred_after = at < to && bytes[at] == b'*';
             if letters && at - start >= 2 && !starred_before && !starred_after {
-                if pending < gap {
-                    self.build_tokens(bytes, pending, gap);
+                if pending < start {
+                    self.build_tokens(bytes, pending, start);
                 }
                 source.write_plain(self, start, at);
                 self.push(BOUNDARY, 0, 0);
