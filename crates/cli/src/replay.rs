@@ -47,7 +47,7 @@ use report::{Change, Report, Side, UnusableLine};
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     chimeflow replay --config new.toml --baseline chimeflow.toml last-week.jsonl\n  \
-    chimeflow messages list --channel ARN --max-items 1000 > export.json\n  \
+    chimeflow messages list --channel ARN > export.json\n  \
     chimeflow replay --config new.toml --baseline chimeflow.toml export.json --show-text\n  \
     chimeflow replay --config new.toml --baseline main.toml corpus.jsonl --fail-on-change --format json")]
 pub struct ReplayArgs {
