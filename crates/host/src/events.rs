@@ -35,7 +35,7 @@ pub struct EventsSettings {
     pub bus: String,
     /// Each event's `source` (rules match on it; `aws.` is reserved to AWS).
     pub source: String,
-    /// Each event's `detail-type`.
+    /// Each event's `detail-type` (at most 128 characters).
     pub detail_type: String,
     /// The decisions that send an event.
     pub outcomes: Vec<Decision>,
@@ -77,8 +77,8 @@ impl EventsSettings {
                 "must not start with \"aws.\" (reserved for AWS services' events)".into(),
             ));
         }
-        if self.detail_type.trim().is_empty() || self.detail_type.len() > 256 {
-            return Err(("detail_type", "must be 1 to 256 characters".into()));
+        if self.detail_type.trim().is_empty() || self.detail_type.chars().count() > 128 {
+            return Err(("detail_type", "must be 1 to 128 characters".into()));
         }
         if self.budget < Duration::from_millis(1) || self.budget > Duration::from_secs(30) {
             return Err(("budget", "must be between \"1ms\" and \"30s\"".into()));

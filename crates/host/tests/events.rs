@@ -94,7 +94,7 @@ fn bad_values_name_the_file_line_and_key() {
             "[events]\ndetail_type = \" \"\n",
             2,
             "events.detail_type",
-            "1 to 256",
+            "1 to 128",
         ),
         (
             "[events]\noutcomes = [\"DENIED\"]\n",
