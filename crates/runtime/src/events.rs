@@ -78,7 +78,7 @@ impl Detail<'_> {
     /// The JSON, within what one request may carry beside `source` and
     /// `detail_type`: the content is dropped first, then the findings,
     /// each with a note saying so.
-    fn to_json(mut self, room: usize) -> String {
+    fn into_json(mut self, room: usize) -> String {
         let mut json = serde_json::to_string(&self).unwrap_or_default();
         if json.len() >= room && self.content.is_some() {
             self.content = None;
@@ -134,7 +134,7 @@ pub(crate) fn details(settings: &EventsSettings, moderated: &Moderated<'_>) -> V
                 findings: moderated.findings,
                 ..base(Mode::Enforce)
             }
-            .to_json(room),
+            .into_json(room),
         );
     }
     if settings.observed {
@@ -148,7 +148,7 @@ pub(crate) fn details(settings: &EventsSettings, moderated: &Moderated<'_>) -> V
                     findings: &observation.findings,
                     ..base(Mode::Observe)
                 }
-                .to_json(room),
+                .into_json(room),
             );
         }
     }
@@ -437,7 +437,7 @@ mod tests {
     #[test]
     fn requests_hold_ten_entries_and_less_than_256_kb() {
         assert_eq!(chunks(&[]), Vec::<std::ops::Range<usize>>::new());
-        assert_eq!(chunks(&[100; 3]), [0..3]);
+        assert_eq!(chunks(&[100; 3]), vec![(0..3)]);
         assert_eq!(chunks(&[100; 23]), [0..10, 10..20, 20..23]);
         assert_eq!(chunks(&[200_000, 100_000, 10]), [0..1, 1..3]);
         assert_eq!(chunks(&[255_999, 1]), [0..1, 1..2]);
