@@ -1,8 +1,8 @@
 //! Requests checked against botocore's models in the repository's Python
 //! (`$CHIMEFLOW_PYTHON`, else `.venv/bin/python`, which scripts/test makes):
 //! ChannelFlowCallback against `chime-sdk-messaging` by
-//! tests/tools/botocore_validate.py; DynamoDB and Comprehend requests (the
-//! JSON protocols) by tests/tools/botocore_validate_json.py.
+//! tests/tools/botocore_validate.py; DynamoDB, Comprehend and EventBridge
+//! requests (the JSON protocols) by tests/tools/botocore_validate_json.py.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -55,6 +55,18 @@ pub fn assert_valid_dynamodb_requests<R>(requests: &[RecordedRequest<R>]) {
 /// tests/tools/botocore_validate_json.py. An empty list is a failure too.
 pub fn assert_valid_comprehend_requests<R>(requests: &[RecordedRequest<R>]) {
     assert_valid_json_requests("comprehend", "Comprehend", requests);
+}
+
+/// Panics, with the script's report (names, sizes and problems only, never
+/// an event's detail), unless every recorded EventBridge request (JSON 1.1,
+/// `AWSEvents.<Operation>`) is valid input under botocore's `events` model
+/// and within what AWS documents beyond it for PutEvents: every entry with
+/// a Source (not `aws.`), a DetailType and a Detail that is a JSON object,
+/// and the entries of a request under 256 KB in all, as EventBridge counts
+/// them. See tests/tools/botocore_validate_json.py. An empty list is a
+/// failure too.
+pub fn assert_valid_eventbridge_requests<R>(requests: &[RecordedRequest<R>]) {
+    assert_valid_json_requests("events", "EventBridge", requests);
 }
 
 /// Runs tests/tools/botocore_validate_json.py for `service` on the

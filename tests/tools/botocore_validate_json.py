@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validate JSON-protocol AWS requests against botocore's service model.
 
-Usage: botocore_validate_json.py SERVICE    (SERVICE: dynamodb, comprehend)
+Usage: botocore_validate_json.py SERVICE    (SERVICE: dynamodb, comprehend, events)
 
 Reads JSON Lines from stdin: each line one request as captured on the wire,
 `{"Target": "<targetPrefix>.<Operation>", "Body": {...}}` (the Target is the
@@ -191,9 +191,61 @@ def comprehend_limits(operation_name, body):
     return problems
 
 
+# PutEvents, from the EventBridge API Reference and User Guide:
+#   "The total entry size must be less than 256KB", counted as "the number of
+#     bytes for [the] UTF-8 encoded forms" of Source, DetailType, Detail and
+#     each Resource, and 14 bytes for a Time
+#     (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html);
+#   PutEventsRequestEntry: Detail "A valid JSON object"; DetailType a
+#     "Free-form string, with a maximum of 128 characters"
+#     (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html);
+#   an entry without Source, DetailType or Detail is refused in the
+#     response (its ErrorCode), and a Source starting "aws." is reserved to
+#     AWS services' own events.
+# The stricter 1,000-byte KB is taken, as for Comprehend.
+PUT_EVENTS_BYTES = 256 * KB
+
+
+def events_put_events(operation_name, body):
+    if operation_name != "PutEvents":
+        return []
+    problems = []
+    note = "(documented, not in the model)"
+    total = 0
+    entries = body.get("Entries")
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not isinstance(entry, dict):
+            continue
+        where = f"Entries[{index}]"
+        for member in ("Source", "DetailType", "Detail"):
+            if not isinstance(entry.get(member), str) or not entry.get(member):
+                problems.append(f"{where}: no {member} {note}")
+        detail_type = entry.get("DetailType")
+        if isinstance(detail_type, str) and len(detail_type) > 128:
+            problems.append(f"{where}.DetailType: {len(detail_type)} characters, more than 128 {note}")
+        source = entry.get("Source")
+        if isinstance(source, str) and source.startswith("aws."):
+            problems.append(f"{where}.Source: starts with 'aws.', reserved for AWS services {note}")
+        detail = entry.get("Detail")
+        if isinstance(detail, str):
+            try:
+                parsed = json.loads(detail)
+            except ValueError:
+                parsed = None
+            if not isinstance(parsed, dict):
+                problems.append(f"{where}.Detail: not a JSON object {note}")
+        total += 14 if "Time" in entry else 0
+        total += sum(utf8_size(entry.get(m)) for m in ("Source", "DetailType", "Detail"))
+        total += sum(utf8_size(r) for r in entry.get("Resources", []) or [])
+    if total >= PUT_EVENTS_BYTES:
+        problems.append(f"Entries: {total} bytes in all, not less than {PUT_EVENTS_BYTES} {note}")
+    return problems
+
+
 EXTRA_CHECKS = {
     "dynamodb": dynamodb_placeholders,
     "comprehend": comprehend_limits,
+    "events": events_put_events,
 }
 
 

@@ -54,6 +54,15 @@ transform, see expand_sam.py) and asserts:
     comprehend:DetectDominantLanguage on Resource "*" (no other comprehend
     action anywhere, no comprehend:*); ComprehendRules "false": no
     comprehend action at all.
+  - ModerationEvents ("none" by default; "default-bus", "custom-bus", each
+    checked with the other features off and with them all on):
+    events:PutEvents alone in its statement, on exactly the bus the events
+    go to (the account's default bus, or the template's own
+    AWS::Events::EventBus), CHIMEFLOW_EVENT_BUS that same bus, and an
+    enabled rule on it matching source "chimeflow", Outcome DENY, whose
+    target is an encrypted SQS queue of the template whose policy lets only
+    that rule send; "none": no events action, no variable, no bus, no such
+    rule.
 
 usage: check_template_security.py [TEMPLATE]      (default: template.yaml)
        check_template_security.py --self-test [TEMPLATE]
@@ -102,12 +111,24 @@ COMPREHEND_ACTIONS = [
     "comprehend:DetectPiiEntities",
     "comprehend:DetectDominantLanguage",
 ]
+MODERATION = "ModerationEvents"
+MODERATION_VALUES = ["custom-bus", "default-bus", "none"]
+EVENTS_ACTION = "events:PutEvents"
+EVENT_BUS_VARIABLE = "CHIMEFLOW_EVENT_BUS"
+# What the processor sends by default ([events] source and detail_type).
+EVENTS_SOURCE, EVENTS_DETAIL_TYPE = "chimeflow", "Chimeflow Moderation"
+DEFAULT_BUS = {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"}
 FEATURES = (STATEFUL, BANS, COMPREHEND)
-# The deployments the Rules allow.
+# The deployments the Rules allow: every combination of the "true"/"false"
+# features without events, and each event bus with them all off and all on.
 FEATURE_SCENARIOS = [
-    {STATEFUL: stateful, BANS: bans, COMPREHEND: comprehend}
+    {STATEFUL: stateful, BANS: bans, COMPREHEND: comprehend, MODERATION: "none"}
     for stateful, bans in (("false", "false"), ("true", "false"), ("true", "true"))
     for comprehend in ("false", "true")
+] + [
+    {STATEFUL: on, BANS: on, COMPREHEND: on, MODERATION: bus}
+    for bus in ("default-bus", "custom-bus")
+    for on in ("false", "true")
 ]
 APP_INSTANCE_ARN = re.compile(r"^arn:aws[a-z-]*:chime:[a-z0-9-]+:[0-9]{12}:app-instance/[-_a-zA-Z0-9]+$")
 APP_INSTANCE = "<app-instance>"
@@ -346,7 +367,7 @@ def check_policies(template, findings):
             if not findings.check(
                 isinstance(statement, dict) and "Effect" in statement,
                 f"{where}: a statement the checks cannot read ({json.dumps(statement)[:120]}): "
-                f"conditional statements may depend on {', '.join(FEATURES)} only",
+                f"conditional statements may depend on {', '.join(FEATURES + (MODERATION,))} only",
             ):
                 continue
             findings.check("NotAction" not in statement, f"{where}: NotAction grants everything else")
@@ -395,6 +416,7 @@ def source_arn_condition(statement):
 def check_function(template, findings, function_name, function, values):
     stateful, bans = values.get(STATEFUL) == "true", values.get(BANS) == "true"
     comprehend = values.get(COMPREHEND) == "true"
+    moderation = values.get(MODERATION, "none")
     properties = function.get("Properties", {})
     role = properties.get("Role")
     role_name = role["Fn::GetAtt"][0] if isinstance(role, dict) and "Fn::GetAtt" in role else None
@@ -407,7 +429,7 @@ def check_function(template, findings, function_name, function, values):
         f"{role_name}: managed policies attached ({role_properties.get('ManagedPolicyArns')}): "
         "their actions and resources cannot be checked",
     )
-    callback_statements = store_statements = ban_statements = comprehend_statements = 0
+    callback_statements = store_statements = ban_statements = comprehend_statements = events_statements = 0
     for policy in role_properties.get("Policies", []):
         for statement in as_list(policy.get("PolicyDocument", {}).get("Statement", [])):
             if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
@@ -420,6 +442,8 @@ def check_function(template, findings, function_name, function, values):
                     findings.check(bans, f"{role_name}: {action} with {BANS} false")
                 elif action in COMPREHEND_ACTIONS:
                     findings.check(comprehend, f"{role_name}: {action} with {COMPREHEND} false")
+                elif action == EVENTS_ACTION:
+                    findings.check(moderation != "none", f"{role_name}: {action} with {MODERATION} none")
                 else:
                     findings.check(
                         action in PROCESSOR_ACTIONS,
@@ -431,6 +455,8 @@ def check_function(template, findings, function_name, function, values):
                 ban_statements += check_ban_statement(template, findings, role_name, statement)
             if any(isinstance(a, str) and a.lower().startswith("comprehend:") for a in actions):
                 comprehend_statements += check_comprehend_statement(findings, role_name, statement)
+            if any(isinstance(a, str) and a.lower().startswith("events:") for a in actions):
+                events_statements += check_events_statement(template, findings, role_name, statement, moderation)
             if "chime:ChannelFlowCallback" in actions:
                 callback_statements += 1
                 findings.check(
@@ -455,13 +481,35 @@ def check_function(template, findings, function_name, function, values):
             f"{role_name}: no comprehend: permission with {COMPREHEND} true (the rules would be refused)",
         )
 
+    if moderation != "none":
+        findings.check(
+            events_statements > 0,
+            f"{role_name}: no {EVENTS_ACTION} permission with {MODERATION} {moderation} (every event would be refused)",
+        )
+
     variables = properties.get("Environment", {}).get("Variables", {})
+    if moderation == "none":
+        findings.check(
+            EVENT_BUS_VARIABLE not in variables,
+            f"{function_name}: {EVENT_BUS_VARIABLE} set with {MODERATION} none (events the role may not send)",
+        )
+    else:
+        bus = variables.get(EVENT_BUS_VARIABLE)
+        findings.check(
+            is_events_bus(template, bus, moderation),
+            f"{function_name}: {EVENT_BUS_VARIABLE} {json.dumps(bus)} is not the {moderation} the permission names",
+        )
     dry_run = variables.get("CHIMEFLOW_DRY_RUN", "")
     findings.check(
         dry_run in ("", "0", "false", "no"),
         f"{function_name}: CHIMEFLOW_DRY_RUN={dry_run!r}: a deployed processor would never call back",
     )
-    for name in ("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING", "AWS_ENDPOINT_URL_COMPREHEND", "AWS_ENDPOINT_URL"):
+    for name in (
+        "AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING",
+        "AWS_ENDPOINT_URL_COMPREHEND",
+        "AWS_ENDPOINT_URL_EVENTBRIDGE",
+        "AWS_ENDPOINT_URL",
+    ):
         findings.check(
             variables.get(name, None) != "",
             f"{function_name}: {name} is set to an empty string (the SDK takes it as an endpoint)",
@@ -540,6 +588,88 @@ def check_comprehend_statement(findings, role_name, statement):
         "(the detect actions support no resource-level permissions: an ARN allows nothing)",
     )
     return 1 if ok else 0
+
+
+def is_events_bus(template, value, moderation):
+    """Whether value is the bus of this ModerationEvents choice: the
+    account's default bus in this region, or GetAtt .Arn of an
+    AWS::Events::EventBus of the template (nothing else, no wildcard)."""
+    if moderation == "default-bus":
+        return value == DEFAULT_BUS
+    if moderation == "custom-bus" and isinstance(value, dict) and list(value) == ["Fn::GetAtt"]:
+        arg = value["Fn::GetAtt"]
+        target, attribute = arg if isinstance(arg, list) else arg.split(".", 1)
+        return target in resources_of(template, "AWS::Events::EventBus") and attribute == "Arn"
+    return False
+
+
+def check_events_statement(template, findings, role_name, statement, moderation):
+    """A statement with events actions: events:PutEvents alone, on the one
+    bus the events go to. 1 when it is that."""
+    actions = as_list(statement.get("Action", []))
+    resources = as_list(statement.get("Resource", []))
+    ok = findings.check(
+        actions == [EVENTS_ACTION],
+        f"{role_name}: events actions {actions}, expected exactly [{EVENTS_ACTION!r}] (the events' only call)",
+    )
+    ok &= findings.check(
+        len(resources) == 1 and is_events_bus(template, resources[0], moderation),
+        f"{role_name}: {EVENTS_ACTION} on {json.dumps(statement.get('Resource'))}, not the {moderation} "
+        "the events go to (no other bus, no wildcard)",
+    )
+    return 1 if ok else 0
+
+
+def check_moderation_events(template, findings, values):
+    """ModerationEvents: a bus only for custom-bus; when on, a rule on the
+    bus forwarding DENY events to an encrypted queue that only it may send
+    to; when off, nothing of it."""
+    moderation = values.get(MODERATION, "none")
+    buses = resources_of(template, "AWS::Events::EventBus")
+    findings.check(
+        len(buses) == (1 if moderation == "custom-bus" else 0),
+        f"{MODERATION} {moderation}: {len(buses)} AWS::Events::EventBus",
+    )
+    rules = {
+        name: rule.get("Properties", {})
+        for name, rule in resources_of(template, "AWS::Events::Rule").items()
+        if pattern_values(rule.get("Properties", {}).get("EventPattern", {}), "source") == [EVENTS_SOURCE]
+    }
+    if moderation == "none":
+        findings.check(not rules, f"{MODERATION} none: rules on source {EVENTS_SOURCE!r} ({sorted(rules)})")
+        return
+    reviewed = False
+    for rule_name, properties in rules.items():
+        pattern = properties.get("EventPattern", {})
+        detail = pattern.get("detail", {}) if isinstance(pattern, dict) else {}
+        if not (
+            pattern_values(pattern, "detail-type") == [EVENTS_DETAIL_TYPE]
+            and pattern_values(detail, "Outcome") == ["DENY"]
+            and properties.get("State", "ENABLED") == "ENABLED"
+        ):
+            continue
+        findings.check(
+            is_events_bus(template, properties.get("EventBusName"), moderation),
+            f"{rule_name}: EventBusName {json.dumps(properties.get('EventBusName'))} is not the {moderation} "
+            "the processor sends to (the rule would never match)",
+        )
+        queues = resources_of(template, "AWS::SQS::Queue")
+        for target in properties.get("Targets", []):
+            findings.check("RoleArn" not in target, f"{rule_name}: target {target.get('Id')} has a RoleArn")
+            for queue in queues:
+                if not refers_to(target.get("Arn"), queue):
+                    continue
+                queue_properties = queues[queue].get("Properties", {})
+                findings.check(
+                    queue_properties.get("SqsManagedSseEnabled") is True or "KmsMasterKeyId" in queue_properties,
+                    f"{queue}: not encrypted",
+                )
+                reviewed |= allows_rule(template, findings, rule_name, queue, "AWS::SQS::QueuePolicy", "Queues", "sqs:SendMessage")
+    findings.check(
+        reviewed,
+        f"{MODERATION} {moderation}: no enabled rule forwarding source {EVENTS_SOURCE!r}, Outcome DENY events "
+        f"to an SQS queue of the template whose policy lets {EVENTS_PRINCIPAL} send for that rule",
+    )
 
 
 def check_store_environment(template, findings, function_name, variables, stateful):
@@ -744,6 +874,12 @@ def check_rules(template, findings):
             ("ChannelBans with StatefulRules", {STATEFUL: "true", BANS: "true"}, False),
             ("ChannelBans without StatefulRules", {BANS: "true"}, True),
         ]
+    if MODERATION in parameters:
+        scenarios += [
+            ("ModerationEvents default-bus", {MODERATION: "default-bus"}, False),
+            ("ModerationEvents custom-bus with the other features",
+             {STATEFUL: "true", BANS: "true", COMPREHEND: "true", MODERATION: "custom-bus"}, False),
+        ]
     if COMPREHEND in parameters:
         scenarios += [
             ("ComprehendRules alone", {COMPREHEND: "true"}, False),
@@ -881,6 +1017,13 @@ def check_features(template, findings):
                 f"Parameters/{name}: Default {parameter.get('Default')!r}, AllowedValues "
                 f"{parameter.get('AllowedValues')!r}; expected \"false\" of \"false\"/\"true\"",
             )
+    parameter = template.get("Parameters", {}).get(MODERATION)
+    if findings.check(parameter is not None, f"Parameters: {MODERATION} missing"):
+        findings.check(
+            parameter.get("Default") == "none" and sorted(parameter.get("AllowedValues", [])) == MODERATION_VALUES,
+            f"Parameters/{MODERATION}: Default {parameter.get('Default')!r}, AllowedValues "
+            f"{parameter.get('AllowedValues')!r}; expected \"none\" of {MODERATION_VALUES}",
+        )
 
 
 def check_deployment(template, findings, values):
@@ -890,6 +1033,7 @@ def check_deployment(template, findings, values):
     check_policies(template, findings)
     check_retained(template, findings)
     check_store(template, findings, values)
+    check_moderation_events(template, findings, values)
     for function_name, function in functions.items():
         check_function(template, findings, function_name, function, values)
         check_permission(template, findings, function_name)
@@ -953,6 +1097,27 @@ def _ban_statement(template):
 
 def _comprehend_statement(template):
     return _conditional_statement(template, "ComprehendDetectCalls")[1]
+
+
+def _events_statement(template):
+    return _conditional_statement(template, "ModerationEventsOnTheBus")[1]
+
+
+def _review_queue_statement(template):
+    return _props(template, "ModerationReviewQueuePolicy")["PolicyDocument"]["Statement"][0]
+
+
+def _review_pattern(template):
+    return _props(template, "ModerationDenyRule")["EventPattern"]
+
+
+def _always(template, *names):
+    """These resources whatever the parameters."""
+    for name in names:
+        template["Resources"][name].pop("Condition")
+
+
+EVERY_BUS = {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/*"}
 
 
 def _unconditional(template, sid):
@@ -1209,6 +1374,52 @@ MUTATIONS = [
     ("ComprehendRules on by default", lambda t: t["Parameters"]["ComprehendRules"].update(Default="true"),
         "Parameters/ComprehendRules"),
     ("empty Comprehend endpoint override", lambda t: _variables(t).update(AWS_ENDPOINT_URL_COMPREHEND=""), "empty string"),
+    # ModerationEvents: PutEvents on the one bus, the variable, the review rule.
+    ("Events: events:*", lambda t: _events_statement(t).update(Action="events:*"), "wildcard action 'events:*'"),
+    ("Events: PutRule too", lambda t: _events_statement(t).update(Action=["events:PutEvents", "events:PutRule"]),
+        "expected exactly"),
+    ("Events: on every resource", lambda t: _events_statement(t).update(Resource="*"), "Resource '*'"),
+    ("Events: on every bus", lambda t: _events_statement(t).update(Resource=EVERY_BUS), "not the default-bus"),
+    ("Events: on the default bus with custom-bus", lambda t: _events_statement(t).update(Resource=DEFAULT_BUS),
+        "not the custom-bus"),
+    ("Events: on the bus and another", lambda t: _events_statement(t).update(
+        Resource=[DEFAULT_BUS, {"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/other"}]),
+        "not the default-bus"),
+    ("Events: no permission with ModerationEvents", lambda t: _role_statements(t).remove(
+        {"Fn::If": _conditional_statement(t, "ModerationEventsOnTheBus")}), "no events:PutEvents permission"),
+    ("Events: permission with ModerationEvents none", lambda t: _unconditional(t, "ModerationEventsOnTheBus"),
+        "events:PutEvents with ModerationEvents none"),
+    ("Events: permission only with the custom bus", lambda t: _conditional_statement(
+        t, "ModerationEventsOnTheBus").__setitem__(0, "ModerationEventsCustomBus"),
+        "no events:PutEvents permission with ModerationEvents default-bus"),
+    ("Events: CHIMEFLOW_EVENT_BUS whatever the parameter", lambda t: _variables(t).update(CHIMEFLOW_EVENT_BUS="default"),
+        "CHIMEFLOW_EVENT_BUS set with ModerationEvents none"),
+    ("Events: CHIMEFLOW_EVENT_BUS another bus", lambda t: _variables(t)["CHIMEFLOW_EVENT_BUS"]["Fn::If"].__setitem__(
+        1, "other-bus"), "CHIMEFLOW_EVENT_BUS \"other-bus\""),
+    ("ModerationEvents on by default", lambda t: t["Parameters"]["ModerationEvents"].update(Default="default-bus"),
+        "Parameters/ModerationEvents"),
+    ("Events: the custom bus whatever the parameter", lambda t: _always(t, "ModerationEventBus"),
+        "AWS::Events::EventBus"),
+    ("Events: the review rule whatever the parameter", lambda t: _always(
+        t, "ModerationReviewQueue", "ModerationDenyRule", "ModerationReviewQueuePolicy"), "rules on source"),
+    ("Events: review rule on another bus", lambda t: _props(t, "ModerationDenyRule").update(EventBusName="default"),
+        "would never match"),
+    ("Events: review rule on UPDATE", lambda t: _review_pattern(t)["detail"].update(Outcome=["UPDATE"]),
+        "no enabled rule forwarding"),
+    ("Events: review rule on another source", lambda t: _review_pattern(t).update(source=["acme"]),
+        "no enabled rule forwarding"),
+    ("Events: review rule disabled", lambda t: _props(t, "ModerationDenyRule").update(State="DISABLED"),
+        "no enabled rule forwarding"),
+    ("Events: review queue unencrypted", lambda t: _props(t, "ModerationReviewQueue").pop("SqsManagedSseEnabled"),
+        "not encrypted"),
+    ("Events: review queue policy for any rule", lambda t: _review_queue_statement(t).pop("Condition"),
+        "without an aws:SourceArn condition"),
+    ("Events: review queue policy for another rule", lambda t: _review_queue_statement(t).update(
+        Condition={"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["InvocationFailureRule", "Arn"]}}}),
+        "no enabled rule forwarding"),
+    ("Events: review queue policy granting more", lambda t: _review_queue_statement(t).update(
+        Action=["sqs:SendMessage", "sqs:ReceiveMessage"]), "expected only sqs:SendMessage"),
+    ("empty EventBridge endpoint override", lambda t: _variables(t).update(AWS_ENDPOINT_URL_EVENTBRIDGE=""), "empty string"),
 ]
 
 

@@ -1,11 +1,11 @@
 //! What processing a message produced.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{CallbackRequest, Effect, Finding, Observation};
 
-/// PASS, UPDATE or DENY.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+/// PASS, UPDATE or DENY (read from configuration too: `[events] outcomes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Decision {
     /// Nothing changed: the callback echoes every field received.

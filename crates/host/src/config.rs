@@ -11,7 +11,8 @@
 //! max_chars = 2000
 //! ```
 //!
-//! `[store]` says where stateful rules keep their state ([`StoreSettings`]).
+//! `[store]` says where stateful rules keep their state ([`StoreSettings`]);
+//! `[events]` which moderation events go to EventBridge ([`EventsSettings`]).
 //!
 //! Every rule also takes `when`, a table that limits it to some messages
 //! (see [`chimeflow_core::Selector`]): `sender`, `not_sender`, `persistence`,
@@ -31,6 +32,7 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::comprehend::ComprehendSettings;
 use crate::error::ConfigError;
+use crate::events::EventsSettings;
 use crate::quoting::without_quoted_value;
 use crate::registry::{BuildFailure, Registry};
 use crate::source::ConfigSource;
@@ -46,6 +48,10 @@ pub struct Config {
     pub store: StoreSettings,
     /// How the Comprehend-backed rules are asked (`[comprehend]`).
     pub comprehend: ComprehendSettings,
+    /// Which moderation events go to EventBridge (`[events]`); `None`
+    /// without the section (`CHIMEFLOW_EVENT_BUS` may still turn them on:
+    /// [`EventsSettings::resolve_env`]).
+    pub events: Option<EventsSettings>,
     rules: Vec<Box<dyn Rule>>,
 }
 
@@ -56,6 +62,7 @@ impl fmt::Debug for Config {
             .field("source_name", &self.source_name)
             .field("store", &self.store)
             .field("comprehend", &self.comprehend)
+            .field("events", &self.events)
             .field("rules", &self.rule_ids())
             .finish()
     }
@@ -69,6 +76,7 @@ impl Config {
         let mut on_error = OnError::default();
         let mut store = StoreSettings::default();
         let mut comprehend = ComprehendSettings::default();
+        let mut events = None;
         let mut rules = Vec::new();
         for (key, value) in document.get_ref().iter() {
             match key.get_ref().as_ref() {
@@ -131,6 +139,31 @@ impl Config {
                         ));
                     }
                 }
+                "events" => {
+                    let settings: EventsSettings =
+                        serde_path_to_error::deserialize(ValueDeserializer::from(value.clone()))
+                            .map_err(|e: serde_path_to_error::Error<toml::de::Error>| {
+                                let key = format!("events.{}", e.path());
+                                let key = key.trim_end_matches(".?").trim_end_matches('.');
+                                located.at(
+                                    e.inner().span().unwrap_or(value.span()),
+                                    Some(key),
+                                    &without_quoted_value(e.inner().message()),
+                                )
+                            })?;
+                    if let Err((key, problem)) = settings.check() {
+                        let span = match value.get_ref() {
+                            DeValue::Table(table) => option_span(table, key),
+                            _ => None,
+                        };
+                        return Err(located.at(
+                            span.unwrap_or(value.span()),
+                            Some(&format!("events.{key}")),
+                            &problem,
+                        ));
+                    }
+                    events = Some(settings);
+                }
                 "rules" => {
                     let DeValue::Array(items) = value.get_ref() else {
                         return Err(located.at(
@@ -147,7 +180,7 @@ impl Config {
                     return Err(located.at(
                         key.span(),
                         Some(other),
-                        "unknown key (expected on_error, [store], [comprehend] or [[rules]])",
+                        "unknown key (expected on_error, [store], [comprehend], [events] or [[rules]])",
                     ));
                 }
             }
@@ -157,6 +190,7 @@ impl Config {
             source_name: source.name.clone(),
             store,
             comprehend,
+            events,
             rules,
         })
     }

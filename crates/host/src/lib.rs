@@ -33,6 +33,7 @@
 mod comprehend;
 mod config;
 mod error;
+mod events;
 mod quoting;
 mod registry;
 mod source;
@@ -41,6 +42,7 @@ mod store;
 pub use comprehend::ComprehendSettings;
 pub use config::Config;
 pub use error::ConfigError;
+pub use events::{EVENT_BUS_ENV, EventsSettings};
 pub use registry::{Registry, RuleEntry};
 pub use source::{CONFIG_ENV, ConfigSource};
 pub use store::{ResolvedStore, STORE_TABLE_ENV, STORE_TYPE_ENV, StoreKind, StoreSettings};

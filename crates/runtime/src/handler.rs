@@ -4,7 +4,8 @@ use std::fmt;
 use std::time::{Duration, Instant, SystemTime};
 
 use chimeflow_core::{
-    CallbackRequest, Effect, Finding, Observation, Outcome, Processor, ProcessorEvent,
+    CallbackRequest, Decision, DenyReason, Effect, Finding, Observation, Outcome, Processor,
+    ProcessorEvent,
 };
 use chimeflow_facts::{Gathered, Stage};
 use lambda_runtime::{Diagnostic, LambdaEvent};
@@ -12,6 +13,7 @@ use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use crate::delivery::{Delivery, deliver};
+use crate::events::{Events, EventsRecord, Moderated};
 use crate::logging::{FactsRecord, InvocationRecord};
 use crate::{Callback, Settings, metrics};
 
@@ -29,6 +31,8 @@ pub struct Handler<C> {
     /// The facts stage, for stateful rules (none: their facts are missing,
     /// and each applies its `on_store_error`).
     stage: Option<Stage>,
+    /// Moderation events to EventBridge (`[events]`), if any.
+    events: Option<Events>,
 }
 
 /// What the facts stage needs of an invocation's deadline: it stops
@@ -69,7 +73,15 @@ struct Processed {
     message_id: String,
     channel: String,
     decision: &'static str,
+    /// The decision, for the events.
+    outcome: Decision,
     reason: Option<String>,
+    /// Why it was denied, for the events.
+    deny: Option<DenyReason>,
+    /// The sender's ARN, for the events.
+    sender: Option<String>,
+    /// The content as received: kept only when events include it.
+    content: Option<String>,
     findings: Vec<Finding>,
     /// What rules in observe mode would have done.
     observed: Vec<Observation>,
@@ -86,6 +98,7 @@ impl<C: Callback> Handler<C> {
             callback: Some(callback),
             settings,
             stage: None,
+            events: None,
         }
     }
 
@@ -96,6 +109,19 @@ impl<C: Callback> Handler<C> {
     pub fn with_stage(mut self, stage: Stage) -> Self {
         self.stage = Some(stage);
         self
+    }
+
+    /// The same handler sending moderation events after each callback
+    /// (`[events]`): never before the callback is delivered, at the same
+    /// time as the facts stage's recording, within the events' budget.
+    pub fn with_events(mut self, events: Events) -> Self {
+        self.events = Some(events);
+        self
+    }
+
+    /// The moderation events it sends, if any.
+    pub fn events(&self) -> Option<&Events> {
+        self.events.as_ref()
     }
 
     /// The facts stage, if any.
@@ -112,6 +138,7 @@ impl<C: Callback> Handler<C> {
             callback: None,
             settings,
             stage: None,
+            events: None,
         }
     }
 
@@ -175,7 +202,10 @@ impl<C: Callback> Handler<C> {
             }
         };
         let callback_elapsed = callback_started.elapsed();
-        let facts = self.record_facts(&processed, deadline).await;
+        let (facts, events) = tokio::join!(
+            self.record_facts(&processed, deadline),
+            self.publish_events(&processed, delivery.as_ref(), deadline)
+        );
         let record = InvocationRecord {
             request_id,
             message_id: &processed.message_id,
@@ -188,6 +218,7 @@ impl<C: Callback> Handler<C> {
             callback: callback_elapsed,
             delivery: delivery.as_ref(),
             facts: facts.as_ref(),
+            events: events.as_ref(),
         };
         record.log();
         metrics::emit(&record);
@@ -262,7 +293,22 @@ impl<C: Callback> Handler<C> {
                 .clone()
                 .unwrap_or_default(),
             decision: outcome.decision.as_str(),
-            reason: outcome.reason.map(|r| format!("{}/{}", r.rule, r.reason)),
+            outcome: outcome.decision,
+            reason: outcome
+                .reason
+                .as_ref()
+                .map(|r| format!("{}/{}", r.rule, r.reason)),
+            deny: outcome.reason,
+            sender: event
+                .channel_message
+                .sender
+                .as_ref()
+                .and_then(|s| s.arn.clone()),
+            content: self
+                .events
+                .as_ref()
+                .filter(|e| e.settings().include_content)
+                .and_then(|_| event.channel_message.content.clone()),
             findings: outcome.findings,
             observed: outcome.observed,
             request: outcome.callback,
@@ -316,6 +362,35 @@ impl<C: Callback> Handler<C> {
             None => self.processor.process(event)?,
         };
         Ok((outcome, gathered))
+    }
+
+    /// After the callback was accepted (delivered, or landed by an earlier
+    /// attempt of this invocation): the moderation events. Nothing in a dry
+    /// run, nothing when the message was not answered (Lambda delivers the
+    /// event again, and the retry sends them), nothing without `[events]`.
+    async fn publish_events(
+        &self,
+        processed: &Processed,
+        delivery: Option<&Delivery>,
+        deadline: Instant,
+    ) -> Option<EventsRecord> {
+        let events = self.events.as_ref()?;
+        match delivery? {
+            Delivery::Delivered { .. } => {}
+            Delivery::AlreadyResolved { attempts, .. } if *attempts > 1 => {}
+            _ => return None,
+        }
+        let moderated = Moderated {
+            message_id: &processed.message_id,
+            channel_arn: &processed.channel,
+            sender_arn: processed.sender.as_deref(),
+            decision: processed.outcome,
+            deny: processed.deny.as_ref(),
+            findings: &processed.findings,
+            observed: &processed.observed,
+            content: processed.content.as_deref(),
+        };
+        events.publish(&moderated, deadline).await
     }
 
     /// After the callback: records what the rules asked to keep and makes

@@ -25,8 +25,11 @@
 //!   return it as the invocation result instead of sending it.
 //! - `CHIMEFLOW_STORE_TABLE`: the DynamoDB table of stateful rules (see
 //!   `[store]` in the configuration and `chimeflow-facts`).
+//! - `CHIMEFLOW_EVENT_BUS`: the EventBridge bus of moderation events (see
+//!   `[events]`); set, it turns them on with the defaults.
 //! - `AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING`, `AWS_ENDPOINT_URL_DYNAMODB`,
-//!   `AWS_ENDPOINT_URL_COMPREHEND`: the SDK's endpoint overrides.
+//!   `AWS_ENDPOINT_URL_COMPREHEND`, `AWS_ENDPOINT_URL_EVENTBRIDGE`: the
+//!   SDK's endpoint overrides.
 //! - `RUST_LOG` / `AWS_LAMBDA_LOG_LEVEL`: log level (default `info`).
 //!
 //! The guide: [the processor](https://github.com/chimeflow/chimeflow/blob/main/docs/processor.md) (callbacks, retries, every
@@ -34,6 +37,7 @@
 
 mod callback;
 mod delivery;
+mod events;
 mod handler;
 mod init_error;
 mod logging;
@@ -45,6 +49,7 @@ mod warm;
 
 pub use callback::{Callback, CallbackFailure};
 pub use delivery::{Delivery, RetryPolicy, deliver};
+pub use events::Events;
 pub use handler::{Handler, InvocationError};
 pub use sdk::SdkCallback;
 pub use service::HandlerService;
@@ -57,8 +62,12 @@ use std::sync::Arc;
 use chimeflow_core::Processor;
 use chimeflow_facts::{MemoryStore, Stage, Store};
 use chimeflow_host::{
-    ComprehendSettings, Config, ConfigSource, Registry, ResolvedStore, StoreSettings,
+    ComprehendSettings, Config, ConfigSource, EventsSettings, Registry, ResolvedStore,
+    StoreSettings,
 };
+
+/// The settings a configuration gives the runtime beside its rules.
+type Sections = (StoreSettings, ComprehendSettings, Option<EventsSettings>);
 
 /// Runs the processor Lambda with the rule types of `registry`: loads the
 /// configuration (`$CHIMEFLOW_CONFIG`, else `default_config`, which a custom
@@ -71,7 +80,11 @@ pub fn main_with_config(registry: Registry, default_config: ConfigSource) -> Exi
             .and_then(|source| Config::parse(&source, &registry))
         {
             Ok(config) => {
-                let settings = (config.store.clone(), config.comprehend.clone());
+                let settings = (
+                    config.store.clone(),
+                    config.comprehend.clone(),
+                    config.events.clone(),
+                );
                 (config.into_processor(), settings)
             }
             Err(error) => {
@@ -90,7 +103,11 @@ pub fn main_with_config(registry: Registry, default_config: ConfigSource) -> Exi
 pub fn main_with_processor(processor: Processor) -> ExitCode {
     block_on(serve(
         processor,
-        (StoreSettings::default(), ComprehendSettings::default()),
+        (
+            StoreSettings::default(),
+            ComprehendSettings::default(),
+            None,
+        ),
     ))
 }
 
@@ -117,13 +134,28 @@ pub async fn handler_with_store(
 /// [`handler_with_store`], with the `[comprehend]` settings too: the
 /// Comprehend-backed rules (toxicity, comprehend-pii, language) ask
 /// Amazon Comprehend (`AWS_ENDPOINT_URL_COMPREHEND` overrides its
-/// endpoint), each call within the budget.
+/// endpoint), each call within the budget. Moderation events go to
+/// EventBridge when `CHIMEFLOW_EVENT_BUS` is set (with the defaults of
+/// `[events]`); [`handler_with_events`] takes a configuration's section.
 pub async fn handler_with_settings(
     processor: Processor,
     store: StoreSettings,
     comprehend: ComprehendSettings,
 ) -> Result<Handler<SdkCallback>, lambda_runtime::Error> {
+    handler_with_events(processor, store, comprehend, None).await
+}
+
+/// [`handler_with_settings`], with the configuration's `[events]` section
+/// (if any), settled against `CHIMEFLOW_EVENT_BUS`: with neither, no events
+/// and no EventBridge client.
+pub async fn handler_with_events(
+    processor: Processor,
+    store: StoreSettings,
+    comprehend: ComprehendSettings,
+    events: Option<EventsSettings>,
+) -> Result<Handler<SdkCallback>, lambda_runtime::Error> {
     let settings = Settings::from_env()?;
+    let events = EventsSettings::resolve_env(events.as_ref())?;
     let stage = stage_for(&processor, &store).await?.with_services(
         Arc::new(chimeflow_facts::Comprehend::from_env().await),
         comprehend.budget,
@@ -143,7 +175,22 @@ pub async fn handler_with_settings(
     } else {
         Handler::new(processor, SdkCallback::from_env().await, settings)
     };
-    Ok(handler.with_stage(stage))
+    let handler = handler.with_stage(stage);
+    match events {
+        // A dry run sends nothing: no client either.
+        Some(events) if !handler.is_dry_run() => {
+            tracing::info!(
+                bus = %events.bus,
+                outcomes = %events.outcomes.iter().map(|d| d.as_str()).collect::<Vec<_>>().join(","),
+                observed = events.observed,
+                include_content = events.include_content,
+                budget_ms = events.budget.as_millis() as u64,
+                "moderation events ready"
+            );
+            Ok(handler.with_events(Events::from_env(events).await))
+        }
+        _ => Ok(handler),
+    }
 }
 
 /// The facts stage `store` describes, for `processor`.
@@ -212,9 +259,9 @@ fn block_on(
 
 async fn serve(
     processor: Processor,
-    (store, comprehend): (StoreSettings, ComprehendSettings),
+    (store, comprehend, events): Sections,
 ) -> Result<(), lambda_runtime::Error> {
-    let handler = match handler_with_settings(processor, store, comprehend).await {
+    let handler = match handler_with_events(processor, store, comprehend, events).await {
         Ok(handler) => handler,
         Err(error) => return fail_init("Chimeflow.BadEnvironment", error.to_string()).await,
     };

@@ -26,6 +26,8 @@ const CAPPED: &[&str] = &[
     "aws_config",
     "aws_sdk_chimesdkmessaging",
     "aws_sdk_dynamodb",
+    "aws_sdk_comprehend",
+    "aws_sdk_eventbridge",
     "hyper",
     "hyper_util",
     "h2",
@@ -81,6 +83,8 @@ pub(crate) struct InvocationRecord<'a> {
     pub delivery: Option<&'a Delivery>,
     /// The facts stage, when a rule asked for facts.
     pub facts: Option<&'a FactsRecord>,
+    /// The moderation events, when some were due.
+    pub events: Option<&'a crate::events::EventsRecord>,
 }
 
 /// What the facts stage did for one invocation (counts and kinds only).
@@ -186,6 +190,9 @@ impl InvocationRecord<'_> {
                 .and_then(|f| f.services.iter().map(|c| c.latency).max())
                 .map(|d| d.as_secs_f64() * 1000.0),
             comprehend_unavailable = self.facts.and_then(FactsRecord::service_unavailable),
+            events_sent = self.events.map(|e| e.sent),
+            events_failed = self.events.map(|e| e.failed),
+            events_unavailable = self.events.and_then(|e| e.reason),
             "processed"
         );
     }

@@ -14,7 +14,10 @@
 //! and `Reason` (`timeout`, `throttled`, `failed`) when facts were missing.
 //! Per Comprehend call: `ComprehendCalls`, `ComprehendUnits` (billed
 //! 100-character units), `ComprehendLatency` (milliseconds) and
-//! `ComprehendErrors` by `Operation`.
+//! `ComprehendErrors` by `Operation`. With moderation events (`[events]`):
+//! `EventsSent` and `EventsFailed` by `Outcome` (in the invocation's
+//! document), and `EventsFailed` by `Reason` (`timeout`, `throttled`,
+//! `rejected`, `failed`) when some were not sent.
 
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -56,6 +59,29 @@ pub(crate) fn documents(record: &InvocationRecord<'_>) -> Vec<serde_json::Value>
         "CallbackLatency": record.callback.as_millis() as u64,
         "CallbackAttempts": record.delivery.map_or(0, crate::Delivery::attempts),
     })];
+    if let Some(events) = record.events {
+        let first = &mut documents[0];
+        if let Some(metrics) = first["_aws"]["CloudWatchMetrics"][0]["Metrics"].as_array_mut() {
+            metrics.push(json!({"Name": "EventsSent", "Unit": "Count"}));
+            metrics.push(json!({"Name": "EventsFailed", "Unit": "Count"}));
+        }
+        first["EventsSent"] = json!(events.sent);
+        first["EventsFailed"] = json!(events.failed);
+        if let Some(reason) = events.reason {
+            documents.push(json!({
+                "_aws": {
+                    "Timestamp": timestamp,
+                    "CloudWatchMetrics": [{
+                        "Namespace": namespace,
+                        "Dimensions": [["Reason"]],
+                        "Metrics": [{"Name": "EventsFailed", "Unit": "Count"}]
+                    }]
+                },
+                "Reason": reason,
+                "EventsFailed": events.failed,
+            }));
+        }
+    }
     if let Some(facts) = record.facts {
         documents.push(json!({
             "_aws": {
@@ -230,6 +256,7 @@ mod tests {
             callback: Duration::from_millis(7),
             delivery: Some(&delivery),
             facts: None,
+            events: None,
         };
         let documents = documents(&record);
         assert_eq!(documents.len(), 3);
@@ -275,6 +302,7 @@ mod tests {
             callback: Duration::from_millis(1),
             delivery: None,
             facts: None,
+            events: None,
         };
         let documents = documents(&record);
         let findings = documents.iter().find(|d| d["Findings"] == 1).unwrap();

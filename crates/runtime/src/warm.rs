@@ -57,13 +57,20 @@ pub(crate) fn build_connector() -> SharedHttpConnector {
 /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` turns overrides off, as it
 /// does for every AWS SDK.
 pub(crate) fn configured_endpoint() -> Option<String> {
+    endpoint_override("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING")
+}
+
+/// The same for any client: the first non-empty of `service_variable` (e.g.
+/// `AWS_ENDPOINT_URL_EVENTBRIDGE`) and `AWS_ENDPOINT_URL`, unless
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
+pub(crate) fn endpoint_override(service_variable: &str) -> Option<String> {
     let ignored = std::env::var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
         .is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"));
     if ignored {
         return None;
     }
     first_non_empty([
-        std::env::var("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING").ok(),
+        std::env::var(service_variable).ok(),
         std::env::var("AWS_ENDPOINT_URL").ok(),
     ])
 }
