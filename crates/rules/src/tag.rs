@@ -26,6 +26,12 @@ What it does
 
   The metadata summary, e.g. with metadata_key = "moderation":
     {"moderation": {"findings": {"pii": {"EMAIL": 1}}, "changed": true}}
+  With observed = true it also says what rules before it in observe mode
+  would have done (mode = "observe"), e.g.
+    {"moderation": {"findings": {}, "changed": false,
+                    "observed": {"profanity": "DENY"}}}
+  so that clients or a later process can see a rule's effect while it is
+  rolled out; their findings are not counted.
   It always fits the 1024-character Metadata limit, degrading in steps:
   full summary; then counts per rule only ({"rules": {"pii": 3}});
   then {"flagged": true}; then nothing. Attribute values that would
@@ -36,6 +42,8 @@ Options
   attribute        = "moderation"  attribute name ("" = no attribute)
   attribute_values = "rules"       "rules" or "categories"
   only_when_found  = true          write nothing when nothing was found
+  observed         = false         also summarise observed rules' actions
+                                   (they count as found)
 
 Example
   [[rules]]
@@ -74,6 +82,8 @@ pub struct TagConfig {
     pub attribute_values: AttributeValues,
     /// Write nothing when nothing was found.
     pub only_when_found: bool,
+    /// Also summarise what rules in observe mode would have done.
+    pub observed: bool,
 }
 
 impl Default for TagConfig {
@@ -83,6 +93,7 @@ impl Default for TagConfig {
             attribute: "moderation".into(),
             attribute_values: AttributeValues::Rules,
             only_when_found: true,
+            observed: false,
         }
     }
 }
@@ -118,7 +129,16 @@ impl Rule for Tag {
     }
 
     fn check(&self, message: &mut Message<'_>, findings: &mut Findings) -> Verdict {
-        if self.config.only_when_found && findings.is_empty() {
+        let observed: BTreeMap<String, &'static str> = if self.config.observed {
+            message
+                .observations()
+                .iter()
+                .map(|o| (o.rule.clone(), o.action.as_str()))
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+        if self.config.only_when_found && findings.is_empty() && observed.is_empty() {
             return Verdict::Continue;
         }
         let mut counts: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
@@ -130,7 +150,7 @@ impl Rule for Tag {
                 .or_default() += 1;
         }
         if !self.config.metadata_key.is_empty() && !message.is_lex() {
-            self.tag_metadata(message, &counts);
+            self.tag_metadata(message, &counts, &observed);
         }
         if !self.config.attribute.is_empty() {
             let values: Vec<&str> = match self.config.attribute_values {
@@ -151,15 +171,25 @@ impl Rule for Tag {
 
 impl Tag {
     /// The summaries to try, most detailed first.
-    fn summaries(counts: &BTreeMap<&str, BTreeMap<&str, u64>>, changed: bool) -> [Value; 3] {
+    fn summaries(
+        counts: &BTreeMap<&str, BTreeMap<&str, u64>>,
+        changed: bool,
+        observed: &BTreeMap<String, &'static str>,
+    ) -> [Value; 3] {
         let per_rule: Map<String, Value> = counts
             .iter()
             .map(|(rule, categories)| ((*rule).to_owned(), json!(categories.values().sum::<u64>())))
             .collect();
+        let mut full = json!({"findings": counts, "changed": changed});
+        let mut compact = json!({"rules": per_rule, "changed": changed});
+        if !observed.is_empty() {
+            full["observed"] = json!(observed);
+            compact["observed"] = json!(observed);
+        }
         [
-            json!({"findings": counts, "changed": changed}),
-            json!({"rules": per_rule, "changed": changed}),
-            json!({"flagged": !counts.is_empty()}),
+            full,
+            compact,
+            json!({"flagged": !counts.is_empty() || !observed.is_empty()}),
         ]
     }
 
@@ -167,6 +197,7 @@ impl Tag {
         &self,
         message: &mut Message<'_>,
         counts: &BTreeMap<&str, BTreeMap<&str, u64>>,
+        observed: &BTreeMap<String, &'static str>,
     ) {
         let mut object = match message.metadata().map(str::trim) {
             None | Some("") => Map::new(),
@@ -176,7 +207,7 @@ impl Tag {
             },
         };
         let key = self.config.metadata_key.clone();
-        for summary in Self::summaries(counts, message.is_changed()) {
+        for summary in Self::summaries(counts, message.is_changed(), observed) {
             object.insert(key.clone(), summary);
             let text = Value::Object(object.clone()).to_string();
             if limits::utf16_len(&text) <= METADATA_MAX {

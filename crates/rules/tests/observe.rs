@@ -273,3 +273,34 @@ fn an_observed_rule_changes_nothing_and_records_what_it_would_have_done() {
         assert_eq!(seen.findings, own, "{name}: findings");
     }
 }
+
+#[test]
+fn a_tag_rule_can_report_what_observed_rules_would_have_done() {
+    let toml = "[[rules]]\ntype = \"profanity\"\naction = \"deny\"\nmode = \"observe\"\n\n[[rules]]\ntype = \"tag\"\nobserved = true\n";
+    let outcome = last_outcome(&processor(toml), &["what the fuck"]);
+    assert_eq!(
+        outcome.decision,
+        Decision::Update,
+        "only the tag rule changes the message"
+    );
+    let metadata: serde_json::Value = serde_json::from_str(
+        outcome
+            .callback
+            .channel_message
+            .metadata
+            .as_deref()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(metadata["kept"], true, "other keys are left alone");
+    assert_eq!(metadata["moderation"]["observed"]["profanity"], "DENY");
+    assert_eq!(
+        metadata["moderation"]["findings"],
+        json!({}),
+        "observed findings are not counted"
+    );
+    // Without the option, an observed rule leaves no trace in the message.
+    let quiet = "[[rules]]\ntype = \"profanity\"\naction = \"deny\"\nmode = \"observe\"\n\n[[rules]]\ntype = \"tag\"\n";
+    let outcome = last_outcome(&processor(quiet), &["what the fuck"]);
+    assert_eq!(outcome.decision, Decision::Pass);
+}
