@@ -13,29 +13,37 @@
 
 use serde::Deserialize;
 
-/// An embedded list: its ISO 639-1 code, the language as the local
-/// language identifier knows it, and the list's text.
+/// An embedded list: its ISO 639-1 code, the language's name and the
+/// list's text.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Embedded {
     pub(super) code: &'static str,
     pub(super) name: &'static str,
-    pub(super) whatlang: whatlang::Lang,
     pub(super) text: &'static str,
 }
 
 macro_rules! embedded {
-    ($code:literal, $name:literal, $lang:ident) => {
+    ($code:literal, $name:literal) => {
         Embedded {
             code: $code,
             name: $name,
-            whatlang: whatlang::Lang::$lang,
             text: include_str!(concat!("../../profanity/", $code, ".txt")),
         }
     };
 }
 
 /// The embedded lists, English first.
-pub(super) const LANGUAGES: &[Embedded] = &[embedded!("en", "English", Eng)];
+pub(super) const LANGUAGES: &[Embedded] = &[
+    embedded!("en", "English"),
+    embedded!("es", "Spanish"),
+    embedded!("pt", "Portuguese"),
+    embedded!("fr", "French"),
+    embedded!("de", "German"),
+    embedded!("it", "Italian"),
+    embedded!("nl", "Dutch"),
+    embedded!("pl", "Polish"),
+    embedded!("tr", "Turkish"),
+];
 
 /// What kind of word an entry is; it is the category of the finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
@@ -156,6 +164,9 @@ pub(super) struct WordList {
     pub(super) block: Vec<Entry>,
     pub(super) allow: Vec<String>,
     pub(super) inflection: Option<Inflection>,
+    /// The language's most common short words (articles, pronouns,
+    /// prepositions): what tells a message's language.
+    pub(super) common: Vec<String>,
 }
 
 /// Parses a list; the error names the line.
@@ -166,6 +177,7 @@ pub(super) fn parse(text: &str) -> Result<WordList, String> {
         Inflection,
         Block,
         Allow,
+        Common,
     }
     let mut list = WordList::default();
     let mut section = Section::None;
@@ -182,10 +194,14 @@ pub(super) fn parse(text: &str) -> Result<WordList, String> {
             }
             "[block]" => section = Section::Block,
             "[allow]" => section = Section::Allow,
+            "[common]" => section = Section::Common,
             _ => match section {
                 Section::None => {
                     return Err(at("expected [inflection], [block] or [allow] first"));
                 }
+                Section::Common => list
+                    .common
+                    .extend(line.split_whitespace().map(str::to_lowercase)),
                 Section::Inflection => {
                     let inflection = list.inflection.get_or_insert_with(Inflection::default);
                     let (key, values) = line
@@ -256,6 +272,7 @@ mod tests {
         for embedded in LANGUAGES {
             let list = parse(embedded.text).unwrap_or_else(|e| panic!("{}: {e}", embedded.code));
             assert!(list.block.len() > 50, "{}", embedded.code);
+            assert!(list.common.len() >= 40, "{}: [common]", embedded.code);
         }
     }
 

@@ -185,10 +185,11 @@ impl RuleConfig for ProfanityConfig {
     const DOC: &'static str = doc_text!();
 
     fn build(self) -> Result<Box<dyn Rule>, OptionError> {
-        let chosen = Chosen::resolve(&self.languages, self.language.as_deref())?;
+        let mut chosen = Chosen::resolve(&self.languages, self.language.as_deref())?;
         let mut entries: Vec<Entry> = Vec::new();
         let mut allow: Vec<(String, usize)> = Vec::new();
         let mut inflections = Vec::new();
+        let mut common = Vec::new();
         for (index, embedded) in chosen.lists().enumerate() {
             let list = lists::parse(embedded.text).map_err(|e| {
                 OptionError::new(
@@ -202,7 +203,11 @@ impl RuleConfig for ProfanityConfig {
             }));
             allow.extend(list.allow.into_iter().map(|word| (word, index)));
             inflections.push(list.inflection);
+            common.push(list.common);
         }
+        chosen
+            .identify_with(&common)
+            .map_err(|e| OptionError::new(chosen.key(), e))?;
         if self.categories.is_empty() {
             return Err(OptionError::new("categories", "name at least one category"));
         }
@@ -329,9 +334,9 @@ impl Profanity {
     /// another of them: Turkish "am"), and a word found inside a longer
     /// one (`infix`, `head`, `tail`: compounds are a language's own), save
     /// for the first language's, which count everywhere. The language is
-    /// the one a rule set (`language`), else the local identifier's
-    /// reliable answer; it is worked out only when such a match was found,
-    /// so most messages never pay for it.
+    /// the one a rule set (`language`), else the one whose common words
+    /// the message holds most; it is worked out only when such a match was
+    /// found, so most messages never pay for it.
     fn drop_foreign_local_hits(&self, text: &str, known: Option<&str>, hits: &mut Vec<Hit>) {
         if self.chosen.len() < 2 {
             return;
