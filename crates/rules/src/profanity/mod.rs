@@ -67,11 +67,13 @@ Options
                                 in another chosen language (Turkish "am",
                                 French "con") then counts only in a message
                                 that reads as its own language: the language
-                                a `language` rule set, else a local
-                                identifier's confident answer (whatlang, no
-                                network; it runs only when such a word is
-                                found). Every other word counts in any
-                                message, so mixed-language chat is covered.
+                                a `language` rule set, else the language
+                                whose common words ("the", "que", "der")
+                                the message holds most (counted only when
+                                such a word is found); so does a compound
+                                match of a language other than the first.
+                                Every other word counts in any message, so
+                                mixed-language chat is covered.
                                 `language = "es"` is the older spelling of
                                 `languages = ["es"]`.
   block        = []             extra words: "word", or a table
@@ -87,6 +89,7 @@ Example
   min_severity = "mild"
   block = ["frak", { word = "smeg", category = "insult", severity = "mild" }]
   allow = ["dickensian"]
+  languages = ["en", "es", "de"]
 
 Limitations
   A word list, not a language model: it knows no context ("that was sick"),
