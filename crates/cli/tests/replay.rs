@@ -30,6 +30,14 @@ fn process(config: &str) -> Vec<Value> {
     run.lines()
 }
 
+/// One side of the report: outcome counts, outcomes by (rule, category),
+/// observed actions (`rule ACTION`) with their counts.
+type SideCounts = (
+    BTreeMap<String, usize>,
+    BTreeMap<(String, String), [usize; 3]>,
+    BTreeMap<String, usize>,
+);
+
 /// The findings of an outcome as the report lists them.
 fn findings(outcome: &Value) -> Vec<String> {
     let mut list: Vec<String> = outcome["Findings"]
@@ -51,13 +59,7 @@ fn findings(outcome: &Value) -> Vec<String> {
 }
 
 /// What one side of the report should say, counted from process outputs.
-fn side_of(
-    outcomes: &[Value],
-) -> (
-    BTreeMap<String, usize>,
-    BTreeMap<(String, String), [usize; 3]>,
-    BTreeMap<String, usize>,
-) {
+fn side_of(outcomes: &[Value]) -> SideCounts {
     let mut decisions = BTreeMap::new();
     let mut by_rule: BTreeMap<(String, String), [usize; 3]> = BTreeMap::new();
     let mut observed = BTreeMap::new();
@@ -94,13 +96,7 @@ fn side_of(
     (decisions, by_rule, observed)
 }
 
-fn reported(
-    side: &Value,
-) -> (
-    BTreeMap<String, usize>,
-    BTreeMap<(String, String), [usize; 3]>,
-    BTreeMap<String, usize>,
-) {
+fn reported(side: &Value) -> SideCounts {
     let decisions = side["Outcomes"]
         .as_object()
         .unwrap()
