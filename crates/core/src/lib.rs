@@ -47,6 +47,7 @@ mod facts;
 mod finding;
 pub mod limits;
 mod message;
+mod observation;
 mod observe;
 mod outcome;
 mod panic_hook;
@@ -74,7 +75,8 @@ pub use facts::{
 pub use finding::{Field, Finding, Findings};
 pub use limits::{LimitField, LimitViolation, LimitViolations};
 pub use message::Message;
-pub use observe::{Mode, Observation, Observed, ObservedAction};
+pub use observation::{Mode, Observation, ObservedAction};
+pub use observe::Observed;
 pub use outcome::{Decision, DenyReason, Outcome};
 pub use panic_hook::install_quiet_panic_hook;
 pub use parse::ParseError;
